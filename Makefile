@@ -1,0 +1,43 @@
+# mapapp: `make run` serves the app, `make test` runs every test. Both set up what they need.
+VENV    ?= .venv
+PYTHON  ?= python3
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-stamp
+APT     := DEBIAN_FRONTEND=noninteractive apt-get -y -q
+
+.PHONY: run test install db data browser pg-stop clean
+
+run: data
+	$(BIN)/mapapp run --host $(HOST) --port $(PORT)
+
+test: install browser
+	$(BIN)/mapapp pg ensure
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(APT) update && $(APT) install python3-venv; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+db: install
+	$(BIN)/mapapp pg ensure
+	$(BIN)/mapapp db upgrade
+
+data: db
+	$(BIN)/mapapp districts load-default
+	$(BIN)/mapapp demo load
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(APT) update && $(APT) install chromium; }
+
+pg-stop:
+	$(BIN)/mapapp pg stop
+
+clean: pg-stop
+	rm -rf $(VENV) var

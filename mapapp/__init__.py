@@ -1,0 +1,35 @@
+"""mapapp: pin findings on neighbourhood walks, keep them in PostGIS, hand them to the city."""
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints. No work at import time."""
+    from mapapp import config, db, errors
+    from mapapp.api import bp as api_bp
+    from mapapp.capture import bp as capture_bp
+    from mapapp.vendor import bp as vendor_bp
+
+    root = config.project_dir()
+    app = Flask(
+        __name__,
+        static_folder=str(root / "static"),
+        template_folder=str(root / "templates"),
+    )
+    app.config.from_object(config.Defaults)
+    app.config.from_prefixed_env("MAPAPP")
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", config.database_url())
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.secret_key()
+
+    db.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(vendor_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(capture_bp)
+
+    from mapapp.cli import register_commands
+
+    register_commands(app)
+    return app

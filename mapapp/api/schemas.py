@@ -1,0 +1,174 @@
+"""Request validation for the JSON API, with one message per bad field."""
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator, model_validator
+
+from mapapp.errors import BadRequest, ValidationFailed
+from mapapp.findings import FindingFilter, NewFinding, point_geometry
+
+DESCRIPTION_MAX = 2000
+LINE_MAX_VERTICES = 2000
+
+Number = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
+
+
+def _check_position(position: Any) -> None:
+    if not isinstance(position, list) or len(position) not in (2, 3):
+        raise ValueError("each position must be [longitude, latitude]")
+    for value in position:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError("coordinates must be finite numbers")
+    lon, lat = position[0], position[1]
+    if not -180 <= lon <= 180 or not -90 <= lat <= 90:
+        raise ValueError("coordinates must be longitude -180..180 and latitude -90..90")
+
+
+def check_geometry(geometry: Any) -> str:
+    """Return a GeoJSON Point or LineString as text, or raise ValueError saying what is wrong."""
+    if not isinstance(geometry, dict):
+        raise ValueError("geometry must be a GeoJSON object")
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind == "Point":
+        _check_position(coordinates)
+    elif kind == "LineString":
+        if not isinstance(coordinates, list) or not 2 <= len(coordinates) <= LINE_MAX_VERTICES:
+            raise ValueError(f"a LineString needs 2 to {LINE_MAX_VERTICES} positions")
+        for position in coordinates:
+            _check_position(position)
+        if len({tuple(p[:2]) for p in coordinates}) < 2:
+            raise ValueError("a LineString needs at least two different positions")
+    else:
+        raise ValueError("geometry must be a GeoJSON Point or LineString")
+    return json.dumps({"type": kind, "coordinates": coordinates})
+
+
+class FindingIn(BaseModel):
+    """Body of ``POST /api/findings``: lat/lon for a point, or a GeoJSON geometry."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: uuid.UUID
+    category: Annotated[str, Field(min_length=1, max_length=40)]
+    lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
+    geometry: dict | None = None
+    accuracy_m: Annotated[Number, Field(ge=0, le=100_000)] | None = None
+    description: Annotated[str, Field(max_length=DESCRIPTION_MAX)] | None = None
+    walk_id: uuid.UUID | None = None
+
+    @field_validator("geometry")
+    @classmethod
+    def _geometry(cls, value):
+        if value is not None:
+            check_geometry(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_location(self):
+        if self.geometry is not None and (self.lat is not None or self.lon is not None):
+            raise ValueError("give either lat/lon or geometry, not both")
+        if self.geometry is None:
+            missing = [name for name in ("lat", "lon") if getattr(self, name) is None]
+            if missing:
+                raise _MissingLocation(missing)
+        return self
+
+    def to_new_finding(self) -> NewFinding:
+        if self.geometry is not None:
+            geometry, fields = check_geometry(self.geometry), ("geometry",)
+        else:
+            geometry, fields = point_geometry(float(self.lat), float(self.lon)), ("lat", "lon")
+        return NewFinding(
+            id=self.id, category=self.category, geometry=geometry,
+            description=self.description or None, accuracy_m=self.accuracy_m,
+            walk_id=self.walk_id, geometry_fields=fields,
+        )
+
+
+class _MissingLocation(ValueError):
+    def __init__(self, names):
+        super().__init__("a location is required: lat and lon, or geometry")
+        self.names = names
+
+
+def _fields_from(error: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else None
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, _MissingLocation):
+            for missing in cause.names:
+                fields.setdefault(missing, "required (or give a GeoJSON geometry)")
+            continue
+        message = item["msg"].removeprefix("Value error, ")
+        fields.setdefault(name or "geometry", message)
+    return fields
+
+
+def parse_finding(payload: Any) -> NewFinding:
+    """Validate a decoded JSON body; raise ValidationFailed naming every bad field."""
+    if not isinstance(payload, dict):
+        raise BadRequest("The body must be a JSON object.", {"body": "expected a JSON object"})
+    try:
+        return FindingIn.model_validate(payload).to_new_finding()
+    except ValidationError as exc:
+        raise ValidationFailed("Some fields are not valid.", _fields_from(exc)) from None
+
+
+def _float_list(raw: str, name: str, count: int) -> list[float]:
+    try:
+        values = [float(part) for part in raw.split(",")]
+    except ValueError:
+        raise ValidationFailed(f"{name} must be numbers", {name: "must be comma-separated numbers"}) from None
+    if len(values) != count or not all(math.isfinite(v) for v in values):
+        raise ValidationFailed(f"{name} must be {count} finite numbers", {name: f"must be {count} finite numbers"})
+    return values
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float]:
+    west, south, east, north = _float_list(raw, "bbox", 4)
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+        raise ValidationFailed("bbox out of range", {"bbox": "must be W,S,E,N in longitude/latitude"})
+    if west >= east or south >= north:
+        raise ValidationFailed("bbox is empty", {"bbox": "west must be < east and south < north"})
+    return west, south, east, north
+
+
+def parse_finding_filter(args, default_limit: int, max_limit: int) -> FindingFilter:
+    """Turn query arguments into a FindingFilter; raise ValidationFailed naming the bad one."""
+    flt = FindingFilter(limit=default_limit)
+    errors: dict[str, str] = {}
+    for name, parse in (
+        ("bbox", parse_bbox),
+        ("walk", uuid.UUID),
+        ("limit", int),
+    ):
+        raw = args.get(name)
+        if raw in (None, ""):
+            continue
+        try:
+            value = parse(raw)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+            continue
+        except ValueError:
+            errors[name] = "not a valid " + ("UUID" if name == "walk" else "whole number")
+            continue
+        if name == "bbox":
+            flt.bbox = value
+        elif name == "walk":
+            flt.walk_id = value
+        elif not 1 <= value <= max_limit:
+            errors["limit"] = f"must be between 1 and {max_limit}"
+        else:
+            flt.limit = value
+    flt.district = args.get("district") or None
+    flt.categories = [c for c in (args.get("category") or "").split(",") if c]
+    if errors:
+        raise ValidationFailed("Some query parameters are not valid.", errors)
+    return flt

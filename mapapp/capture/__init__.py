@@ -1,0 +1,29 @@
+"""The participant's map page (``/``)."""
+from flask import Blueprint, current_app, render_template, url_for
+
+bp = Blueprint("capture", __name__)
+
+
+def client_config() -> dict:
+    """Return what the page's scripts need: API URLs, tile layer and the initial view."""
+    config = current_app.config
+    return {
+        "api": {
+            "findings": url_for("api.list_findings"),
+            "categories": url_for("api.list_categories"),
+            "districts": url_for("api.list_districts"),
+        },
+        "tiles": {
+            "url": config["TILE_URL"] or "",
+            "attribution": config["TILE_ATTRIBUTION"],
+            "max_zoom": config["TILE_MAX_ZOOM"],
+        },
+        "center": config["MAP_CENTER"],
+        "zoom": config["MAP_ZOOM"],
+        "walk_id": None,
+    }
+
+
+@bp.get("/")
+def map_page():
+    return render_template("map.html", client_config=client_config())

@@ -1,0 +1,171 @@
+"""The ``mapapp`` command: the Flask CLI plus commands for the database, districts and demo data.
+
+Every command here also works as ``flask --app mapapp …``.
+"""
+import json
+import os
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, FlaskGroup
+
+from mapapp.errors import DomainError
+
+
+def _fail_cleanly(func):
+    """Turn domain and set-up errors into a one-line CLI error instead of a traceback."""
+    from functools import wraps
+
+    from mapapp.embedded_pg import EmbeddedPgError
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        except EmbeddedPgError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+pg = AppGroup("pg", help="The embedded PostgreSQL/PostGIS cluster under var/ (when DATABASE_URL is unset).")
+
+
+@pg.command("ensure")
+@_fail_cleanly
+def pg_ensure():
+    """Install PostGIS if needed, initialise and start the cluster, create the database."""
+    from mapapp import embedded_pg
+
+    if os.environ.get("DATABASE_URL"):
+        click.echo("DATABASE_URL is set: using that server, no embedded cluster.")
+        return
+    cluster = embedded_pg.ensure()
+    click.echo(f"PostGIS cluster running: {cluster.url()}")
+
+
+@pg.command("start")
+@_fail_cleanly
+def pg_start():
+    """Start the cluster (initialising it first if needed)."""
+    pg_ensure.callback()
+
+
+@pg.command("stop")
+@_fail_cleanly
+def pg_stop():
+    """Stop the cluster."""
+    from mapapp import embedded_pg
+
+    cluster, bindir = embedded_pg.Cluster.default(), embedded_pg.find_bindir()
+    if bindir and cluster.running(bindir):
+        cluster.stop(bindir)
+        click.echo("stopped")
+    else:
+        click.echo("not running")
+
+
+@pg.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def pg_status(as_json):
+    """Report where the cluster lives and whether it runs; exit 1 when it does not."""
+    from mapapp import embedded_pg
+
+    info = embedded_pg.status()
+    if as_json:
+        click.echo(json.dumps(info))
+    else:
+        for key, value in info.items():
+            click.echo(f"{key}: {value}")
+    raise SystemExit(0 if info["running"] else 1)
+
+
+districts = AppGroup("districts", help="District boundaries (Stadtbezirke and Ortsteile).")
+
+
+@districts.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--level", type=click.Choice(["stadtbezirk", "ortsteil"]), required=True)
+@click.option("--name-field", required=True, help="Attribute holding the district's name.")
+@click.option("--code-field", required=True, help="Attribute holding the official number.")
+@click.option("--parent-code-field", help="For Ortsteile: attribute holding the Stadtbezirk's number.")
+@click.option("--srid", type=int, help="EPSG code, when the file does not say its CRS.")
+@click.option("--approximate", is_flag=True, help="Mark the boundaries as approximate.")
+@_fail_cleanly
+def districts_import(path, level, name_field, code_field, parent_code_field, srid, approximate):
+    """Replace the districts of LEVEL with those in PATH (GeoJSON, GeoPackage, Shapefile...)."""
+    from mapapp import districts as domain
+    from mapapp.db import db
+
+    report = domain.import_file(
+        db.session, path, level, name_field, code_field, parent_code_field, srid, approximate
+    )
+    click.echo(
+        f"{report.imported} {level} imported, {report.removed} removed, "
+        f"{report.findings_reassigned} findings re-assigned"
+    )
+    for line in report.repaired:
+        click.echo(f"repaired {line}")
+
+
+@districts.command("load-default")
+@click.option("--replace", is_flag=True, help="Replace districts that are already loaded.")
+@_fail_cleanly
+def districts_load_default(replace):
+    """Load the approximate boundaries shipped in geodata/ (skipped if districts exist)."""
+    from mapapp import districts as domain
+    from mapapp.db import db
+
+    reports = domain.load_default(db.session, replace=replace)
+    if not reports:
+        click.echo("districts already loaded; use --replace to load the defaults anyway")
+    for report in reports:
+        click.echo(f"{report.imported} {report.level} loaded (approximate)")
+
+
+@districts.command("list")
+@click.option("--level", type=click.Choice(["stadtbezirk", "ortsteil"]), default="stadtbezirk")
+def districts_list(level):
+    """List the districts of LEVEL with their codes and finding counts."""
+    from mapapp import districts as domain
+    from mapapp.db import db
+
+    collection = json.loads(domain.districts_geojson(db.session, level))
+    for feature in collection["features"]:
+        props = feature["properties"]
+        mark = " (approximate)" if props["approximate"] else ""
+        click.echo(f"{props['code']:>4}  {props['name']}{mark}  findings: {props['total']}")
+
+
+demo = AppGroup("demo", help="Demo walks and findings.")
+
+
+@demo.command("load")
+@_fail_cleanly
+def demo_load():
+    """Load the demo walks and findings (safe to repeat)."""
+    from mapapp import demo as domain
+    from mapapp.db import db
+
+    counts = domain.load(db.session)
+    click.echo(f"demo: {counts['walks']} walks, {counts['findings']} findings")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the command groups to ``app.cli``."""
+    for group in (pg, districts, demo):
+        app.cli.add_command(group)
+
+
+def _create_app():
+    from mapapp import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, help="mapapp: findings from neighbourhood walks.")
+def main():
+    """Entry point of the ``mapapp`` console command."""

@@ -1,0 +1,75 @@
+"""Configuration in layers: defaults here, then the environment, then test overrides.
+
+Plain environment names are read for the settings that deployments conventionally
+set (``DATABASE_URL``, ``SECRET_KEY``); everything else may be given as
+``MAPAPP_<NAME>`` (Flask's prefixed-env loader, values parsed as JSON where they can be).
+"""
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_dir() -> Path:
+    """Return the source checkout when running from one, else the working directory."""
+    candidate = PACKAGE_DIR.parent
+    if (candidate / "pyproject.toml").exists():
+        return candidate
+    return Path.cwd()
+
+
+def var_dir() -> Path:
+    """Return the directory for runtime state (embedded database, uploads, secret key)."""
+    return Path(os.environ.get("MAPAPP_VAR_DIR") or project_dir() / "var").resolve()
+
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'
+
+
+class Defaults:
+    """Settings every instance starts from."""
+
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    TILE_URL = OSM_TILES
+    TILE_ATTRIBUTION = OSM_ATTRIBUTION
+    TILE_MAX_ZOOM = 19
+    MAP_CENTER = [51.43, 6.75]
+    MAP_ZOOM = 12
+    FINDINGS_LIMIT_DEFAULT = 1000
+    FINDINGS_LIMIT_MAX = 10000
+    DESCRIPTION_MAX_CHARS = 2000
+
+
+def database_url() -> str:
+    """Return ``DATABASE_URL`` or the URL of the embedded PostGIS cluster."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    from mapapp import embedded_pg
+
+    return embedded_pg.Cluster.default().url()
+
+
+def normalise_database_url(url: str) -> str:
+    """Make plain ``postgres://`` URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key() -> str:
+    """Return ``SECRET_KEY`` or a random key kept in ``var/`` for development."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = var_dir() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

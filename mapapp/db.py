@@ -1,0 +1,41 @@
+"""The database handle: one Flask-SQLAlchemy extension over SQLAlchemy 2 and psycopg 3."""
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+
+
+def init_app(app):
+    """Bind the database and the migrations directory to ``app``."""
+    from mapapp import config
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.project_dir() / "migrations"), compare_type=True)
+
+
+POSTGIS_TABLES = {"spatial_ref_sys", "layer", "topology"}
+
+
+def alembic_include_object(obj, name, obj_type, reflected, compare_to):
+    """Leave PostGIS's own tables to PostGIS; let geoalchemy2 handle spatial indexes."""
+    from geoalchemy2 import alembic_helpers
+
+    if obj_type == "table" and name in POSTGIS_TABLES:
+        return False
+    return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)

@@ -1,0 +1,81 @@
+"""A small demo: the three walks the platform began with, and a few findings on each.
+
+Ids are derived from fixed names (uuid5), so loading twice changes nothing.
+"""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from mapapp import findings, walks
+
+NAMESPACE = uuid.UUID("6f1c3a52-5d7e-4b8e-9a41-2f0d7c9b1e11")
+
+WALKS = [
+    {
+        "key": "alt-homberg-retail",
+        "title": "Ortsbegehung Alt-Homberg: Einzelhandel",
+        "topic": "Leerstand, Lärm, Radwege, Sondernutzungsgebühren",
+        "description": "Rundgang vom Bismarckplatz durch die Einkaufsstraßen von Alt-Homberg.",
+        "starts_at": datetime(2026, 9, 12, 10, 0, tzinfo=timezone.utc),
+        "meeting": (51.4565, 6.6995),
+        "ortsteil": "402",
+        "findings": [
+            ("empty_shop", 51.4571, 6.6981, "Ladenlokal seit über einem Jahr leer."),
+            ("empty_shop", 51.4560, 6.7010, "Zwei leere Schaufenster nebeneinander."),
+            ("cycle_path", 51.4552, 6.6990, "Radweg endet plötzlich, Bordstein hoch."),
+            ("noise", 51.4577, 6.7004, "Lieferverkehr ab 5 Uhr morgens."),
+            ("public_space", 51.4566, 6.6999, "Gebühr für Außengastronomie zu hoch, Plätze bleiben leer."),
+        ],
+    },
+    {
+        "key": "rheinhausen-youth",
+        "title": "Ortsbegehung Rheinhausen: Angebote für Kinder und Jugendliche",
+        "topic": "Spielplätze, Treffpunkte, Jugendangebote",
+        "description": "Vom Markt zu Spielplätzen und Treffpunkten in Rheinhausen-Mitte.",
+        "starts_at": datetime(2026, 9, 19, 14, 0, tzinfo=timezone.utc),
+        "meeting": (51.4018, 6.7128),
+        "ortsteil": "601",
+        "findings": [
+            ("youth_offer", 51.4025, 6.7140, "Bolzplatz ohne Tore."),
+            ("lighting", 51.4010, 6.7115, "Weg zum Jugendzentrum abends dunkel."),
+            ("litter", 51.4030, 6.7105, "Glasscherben auf dem Spielplatz."),
+        ],
+    },
+    {
+        "key": "buchholz-youth",
+        "title": "Ortsbegehung Afrika-Siedlung (Buchholz): Angebote für Kinder und Jugendliche",
+        "topic": "Spielplätze, Treffpunkte, Jugendangebote",
+        "description": "Durch die Afrika-Siedlung in Buchholz.",
+        "starts_at": datetime(2026, 9, 26, 14, 0, tzinfo=timezone.utc),
+        "meeting": (51.3890, 6.7790),
+        "ortsteil": "703",
+        "findings": [
+            ("youth_offer", 51.3885, 6.7800, "Kein Treffpunkt für Jugendliche im Viertel."),
+            ("barrier", 51.3880, 6.7785, "Spielplatz nur über Treppe erreichbar, kein Kinderwagen."),
+        ],
+    },
+]
+
+
+def load(session: Session) -> dict:
+    """Insert (or refresh) the demo walks and findings; return how many of each exist."""
+    stored = 0
+    for walk in WALKS:
+        walk_id = uuid.uuid5(NAMESPACE, walk["key"])
+        walks.upsert_walk(
+            session, id=walk_id, title=walk["title"], topic=walk["topic"],
+            description=walk["description"], starts_at=walk["starts_at"],
+            meeting_lat=walk["meeting"][0], meeting_lon=walk["meeting"][1],
+            ortsteil_code=walk["ortsteil"],
+        )
+        session.commit()
+        for index, (category, lat, lon, text) in enumerate(walk["findings"]):
+            new = findings.NewFinding(
+                id=uuid.uuid5(NAMESPACE, f"{walk['key']}/{index}"), category=category,
+                geometry=findings.point_geometry(lat, lon), description=text, walk_id=walk_id,
+                accuracy_m=8.0,
+            )
+            findings.create_finding(session, new)
+            stored += 1
+    return {"walks": len(WALKS), "findings": stored}

@@ -1,0 +1,55 @@
+"""Typed domain errors and the one place that turns them into JSON responses."""
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """Base for errors the domain functions raise; carries an HTTP status."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+    def to_dict(self) -> dict:
+        body = {"error": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+class ValidationFailed(DomainError):
+    """One or more fields are wrong; ``fields`` maps each to what is wrong with it."""
+
+    status = 422
+    code = "validation_failed"
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+def init_app(app):
+    """Answer domain errors and HTTP errors under ``/api`` with JSON bodies."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        return jsonify(err.to_dict()), err.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        from flask import request
+
+        if not request.path.startswith("/api/"):
+            return err
+        body = {"error": (err.name or "error").lower().replace(" ", "_"), "message": err.description}
+        return jsonify(body), err.code

@@ -1,0 +1,175 @@
+"""Storing and querying findings. No Flask here: routes, CLI and tests call these.
+
+GeoJSON is built by PostGIS (ST_AsGeoJSON, json_build_object, json_agg) and handed
+back as text, so a response body never passes through a Python loop or re-parse.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp.errors import NotFound, ValidationFailed
+
+FEATURE_SQL = """
+    json_build_object(
+        'type', 'Feature',
+        'id', f.id,
+        'geometry', ST_AsGeoJSON(f.geom, 7)::json,
+        'properties', json_build_object(
+            'id', f.id,
+            'category', f.category_slug,
+            'category_label', c.label_de,
+            'icon', c.icon,
+            'description', f.description,
+            'status', f.status,
+            'accuracy_m', f.accuracy_m,
+            'walk_id', f.walk_id,
+            'ortsteil', o.name,
+            'ortsteil_code', o.code,
+            'stadtbezirk', s.name,
+            'stadtbezirk_code', s.code,
+            'created_at', f.created_at,
+            'updated_at', f.updated_at
+        )
+    )
+"""
+
+FROM_SQL = """
+    FROM findings f
+    JOIN categories c ON c.slug = f.category_slug
+    LEFT JOIN districts o ON o.id = f.ortsteil_id
+    LEFT JOIN districts s ON s.id = f.stadtbezirk_id
+"""
+
+
+@dataclass
+class NewFinding:
+    """A validated request to store one finding; ``geometry`` is GeoJSON text."""
+
+    id: uuid.UUID
+    category: str
+    geometry: str
+    description: str | None = None
+    accuracy_m: float | None = None
+    walk_id: uuid.UUID | None = None
+    geometry_fields: tuple[str, ...] = ("lat", "lon")
+
+
+@dataclass
+class FindingFilter:
+    """What ``GET /api/findings`` may narrow by; every field optional."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    district: str | None = None
+    categories: list[str] = field(default_factory=list)
+    walk_id: uuid.UUID | None = None
+    limit: int = 1000
+
+
+def _check_references(session: Session, new: NewFinding) -> None:
+    errors = {}
+    active = session.execute(
+        text("SELECT active FROM categories WHERE slug = :slug"), {"slug": new.category}
+    ).scalar()
+    if not active:
+        errors["category"] = f"unknown category '{new.category}'"
+    if new.walk_id is not None:
+        walk = session.execute(text("SELECT 1 FROM walks WHERE id = :id"), {"id": new.walk_id}).scalar()
+        if not walk:
+            errors["walk_id"] = f"unknown walk '{new.walk_id}'"
+    if errors:
+        raise ValidationFailed("The finding refers to something that does not exist.", errors)
+
+
+def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
+    """Store ``new`` once; return its Feature as JSON text and whether it was created.
+
+    A second call with the same id, also a concurrent one, stores nothing and returns
+    the stored record: ``ON CONFLICT DO NOTHING`` waits for the first transaction.
+    A point outside every Stadtbezirk is refused and nothing is kept.
+    """
+    existing = feature_json(session, new.id, missing_ok=True)
+    if existing is not None:
+        return existing, False
+    _check_references(session, new)
+    row = session.execute(
+        text("""
+            INSERT INTO findings (id, walk_id, category_slug, description, geom, accuracy_m)
+            VALUES (:id, :walk_id, :category, :description,
+                    ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326), :accuracy_m)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING stadtbezirk_id
+        """),
+        {
+            "id": new.id, "walk_id": new.walk_id, "category": new.category,
+            "description": new.description, "geometry": new.geometry, "accuracy_m": new.accuracy_m,
+        },
+    ).first()
+    if row is not None and row.stadtbezirk_id is None:
+        session.rollback()
+        message = "this place lies outside the area the platform covers (Duisburg)"
+        raise ValidationFailed(
+            "The place is outside Duisburg.", {name: message for name in new.geometry_fields}
+        )
+    session.commit()
+    return feature_json(session, new.id), row is not None
+
+
+def feature_json(session: Session, finding_id: uuid.UUID, missing_ok: bool = False) -> str | None:
+    """Return one finding as a GeoJSON Feature (JSON text)."""
+    result = session.execute(
+        text(f"SELECT {FEATURE_SQL}::text {FROM_SQL} WHERE f.id = :id"), {"id": finding_id}
+    ).scalar()
+    if result is None and not missing_ok:
+        raise NotFound(f"no finding with id {finding_id}")
+    return result
+
+
+def _filter_sql(flt: FindingFilter) -> tuple[str, dict]:
+    clauses, params = ["TRUE"], {"limit": flt.limit}
+    if flt.bbox:
+        clauses.append("ST_Intersects(f.geom, ST_MakeEnvelope(:w, :s, :e, :n, 4326))")
+        params.update(zip("wsen", flt.bbox))
+    if flt.district:
+        clauses.append(
+            "(f.ortsteil_id IN (SELECT id FROM districts WHERE code = :district OR name = :district)"
+            " OR f.stadtbezirk_id IN (SELECT id FROM districts WHERE code = :district OR name = :district))"
+        )
+        params["district"] = flt.district
+    if flt.categories:
+        clauses.append("f.category_slug = ANY(:categories)")
+        params["categories"] = flt.categories
+    if flt.walk_id:
+        clauses.append("f.walk_id = :walk_id")
+        params["walk_id"] = flt.walk_id
+    return " AND ".join(clauses), params
+
+
+def feature_collection(session: Session, flt: FindingFilter) -> str:
+    """Return the findings matching ``flt``, newest first, as a FeatureCollection (JSON text)."""
+    where, params = _filter_sql(flt)
+    return session.execute(
+        text(f"""
+            SELECT json_build_object(
+                'type', 'FeatureCollection',
+                'features', COALESCE(json_agg(feature ORDER BY created_at DESC), '[]'::json)
+            )::text
+            FROM (
+                SELECT {FEATURE_SQL} AS feature, f.created_at
+                {FROM_SQL}
+                WHERE {where}
+                ORDER BY f.created_at DESC, f.id
+                LIMIT :limit
+            ) AS page
+        """),
+        params,
+    ).scalar_one()
+
+
+def point_geometry(lat: float, lon: float) -> str:
+    """Return a GeoJSON Point for a latitude/longitude pair (GeoJSON is lon, lat)."""
+    return json.dumps({"type": "Point", "coordinates": [lon, lat]})

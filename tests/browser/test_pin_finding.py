@@ -1,0 +1,82 @@
+"""A participant on a phone pins findings on the map page; they land in PostGIS."""
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from tests.factories import BISMARCKPLATZ, make_finding
+
+pytestmark = pytest.mark.browser
+HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"> Laden leer'
+
+
+def stored(session, finding_id):
+    session.rollback()
+    return session.execute(text("""
+        SELECT o.name AS ortsteil, s.name AS stadtbezirk, f.category_slug, f.description, f.accuracy_m,
+               ST_Y(f.geom) AS lat, ST_X(f.geom) AS lon
+        FROM findings f LEFT JOIN districts o ON o.id = f.ortsteil_id
+        LEFT JOIN districts s ON s.id = f.stadtbezirk_id WHERE f.id = :id"""), {"id": finding_id}).mappings().one()
+
+
+def open_map(page):
+    page.goto("/")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+
+
+def choose_category(page, slug):
+    page.locator(f"input[name=category][value={slug}]").check()
+
+
+def test_pin_by_gps_lands_in_alt_homberg(phone, session):
+    existing = make_finding(session, BISMARCKPLATZ[0] + 0.0005, BISMARCKPLATZ[1], description="schon da")
+    open_map(phone)
+    assert int(phone.locator("body").get_attribute("data-findings-loaded")) >= 1
+    phone.locator("#pin-button").click()
+    phone.locator("#locate-button").click()
+    expect(phone.locator("#accuracy-text")).to_contain_text("12")
+    choose_category(phone, "empty_shop")
+    phone.locator("#description").fill(HOSTILE)
+    phone.locator("#send-button").click()
+
+    popup = phone.locator(".finding-popup").last
+    expect(popup).to_be_visible()
+    expect(popup).to_contain_text("Alt-Homberg")
+    expect(popup).to_contain_text(HOSTILE)
+    assert popup.locator("img").count() == 0
+    expect(phone.locator("#status")).to_contain_text("Gespeichert")
+    finding_id = popup.get_attribute("data-finding-id")
+    assert finding_id and finding_id != str(existing)
+
+    row = stored(session, uuid.UUID(finding_id))
+    assert (row["ortsteil"], row["stadtbezirk"]) == ("Alt-Homberg", "Homberg/Ruhrort/Baerl")
+    assert row["category_slug"] == "empty_shop" and row["description"] == HOSTILE
+    assert row["accuracy_m"] == pytest.approx(12)
+    assert (row["lat"], row["lon"]) == pytest.approx(BISMARCKPLATZ, abs=1e-6)
+    assert phone.locator("body").get_attribute("data-pwned") is None
+
+
+def test_pin_by_tapping_the_map(phone, session):
+    open_map(phone)
+    phone.locator("#pin-button").click()
+    phone.locator("#tap-button").click()
+    box = phone.locator("#map").bounding_box()
+    phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
+    choose_category(phone, "noise")
+    phone.locator("#send-button").click()
+    popup = phone.locator(".finding-popup").last
+    expect(popup).to_be_visible()
+    row = stored(session, uuid.UUID(popup.get_attribute("data-finding-id")))
+    assert row["category_slug"] == "noise"
+    assert row["stadtbezirk"] is not None
+
+
+def test_send_stays_disabled_until_place_and_category(phone):
+    open_map(phone)
+    phone.locator("#pin-button").click()
+    expect(phone.locator("#send-button")).to_be_disabled()
+    choose_category(phone, "litter")
+    expect(phone.locator("#send-button")).to_be_disabled()
+    phone.locator("#locate-button").click()
+    expect(phone.locator("#send-button")).to_be_enabled()

@@ -1,0 +1,113 @@
+"""Fixtures: a fresh PostGIS database per run, an app on it, a clean slate per test.
+
+Tests talk to a real PostGIS: the embedded cluster under var/ (started if needed), or
+the server in TEST_DATABASE_URL. The database ``mapapp_test`` is dropped and migrated
+from empty at the start of each run.
+"""
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from mapapp import create_app, embedded_pg
+from mapapp.config import normalise_database_url
+from mapapp.db import db
+
+TEST_DATABASE = "mapapp_test"
+GEODATA_REF = Path(os.environ.get("MAPAPP_GEODATA_REF", Path(__file__).resolve().parents[2] / "shared" / "geodata-ref"))
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create database ``name``; return its SQLAlchemy URL."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url = normalise_database_url(base).rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = embedded_pg.ensure().url(name)
+    admin = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def make_app(url: str):
+    return create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "TILE_URL": "",
+    })
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import upgrade
+
+    from mapapp import districts
+
+    application = make_app(fresh_database(TEST_DATABASE))
+    with application.app_context():
+        upgrade()
+        districts.load_default(db.session)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The app's database session inside an app context."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def clean_slate(request):
+    """After each database test: no findings or walks, the default districts back."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        db.session.execute(text("TRUNCATE findings, walks"))
+        changed = db.session.execute(text(
+            "SELECT count(*) <> 26 OR bool_or(NOT approximate) FROM districts"
+        )).scalar()
+        db.session.commit()
+        if changed:
+            from mapapp import districts
+
+            db.session.execute(text("DELETE FROM districts"))
+            db.session.commit()
+            districts.load_default(db.session)
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def geodata_ref() -> Path:
+    """The official Duisburg boundaries beside the project, when present."""
+    if not (GEODATA_REF / "duisburg_ortsteile.geojson").exists():
+        pytest.skip(f"official boundaries not found in {GEODATA_REF}")
+    return GEODATA_REF
+
+
+@pytest.fixture
+def official_districts(session, geodata_ref):
+    """Replace the default districts with the official 7 Stadtbezirke and 46 Ortsteile."""
+    from mapapp import districts
+
+    districts.import_file(session, geodata_ref / "duisburg_stadtbezirke.geojson", "stadtbezirk",
+                          "stadtbezirk", "stb_nr")
+    districts.import_file(session, geodata_ref / "duisburg_ortsteile.geojson", "ortsteil",
+                          "ortsteil", "ot_nr", "stb_nr")
+    return geodata_ref
