@@ -13,6 +13,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -101,6 +102,12 @@ def _os_user() -> str:
     return SUPERUSER
 
 
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @dataclass
 class Cluster:
     """One embedded cluster: where it lives, who owns it and where it listens."""
@@ -183,6 +190,11 @@ class Cluster:
         return status.returncode == 0
 
     def start(self, bindir: Path) -> None:
+        if _port_in_use(self.port):
+            raise EmbeddedPgError(
+                f"port {self.port} is taken by another server (another checkout's cluster?): "
+                "stop it, or choose a free port with MAPAPP_PG_PORT"
+            )
         self._prepare_dirs()
         self._as_owner([
             str(bindir / "pg_ctl"), "start", "-D", str(self.data_dir), "-l", str(self.log_file),

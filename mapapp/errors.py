@@ -1,6 +1,7 @@
 """Typed domain errors and the one place that turns them into JSON responses."""
-from flask import jsonify
-from werkzeug.exceptions import HTTPException
+from flask import jsonify, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 class DomainError(Exception):
@@ -47,9 +48,20 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
-        from flask import request
-
         if not request.path.startswith("/api/"):
             return err
         body = {"error": (err.name or "error").lower().replace(" ", "_"), "message": err.description}
         return jsonify(body), err.code
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(err: OperationalError):
+        app.logger.error("database unavailable: %s", err.orig or err)
+        body = {"error": "unavailable", "message": "The database is not reachable; please retry."}
+        return jsonify(body), 503, {"Retry-After": "5"}
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if not request.path.startswith("/api/"):
+            return InternalServerError()
+        return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500

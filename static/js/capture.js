@@ -6,7 +6,9 @@ import { featureLabel } from './popup.js';
 import { createPlacePicker } from './place.js';
 
 // Server field name → where its message is shown in the form.
-const FIELD_TARGETS = { lat: 'place', lon: 'place', accuracy_m: 'place', category: 'category', description: 'description' };
+const FIELD_TARGETS = {
+  lat: 'place', lon: 'place', geometry: 'place', accuracy_m: 'place', category: 'category', description: 'description',
+};
 
 /** UUID for a new finding; falls back to getRandomValues outside secure contexts (plain http). */
 function newId() {

@@ -7,26 +7,13 @@ import { createCapture } from './capture.js';
 
 const ANNOUNCE_MS = { info: 8000, error: 12000 };
 
+/** Server config rendered by the template (map.html → #mapapp-config). */
 function readConfig() {
-  const defaults = {
-    api: { findings: '/api/findings', categories: '/api/categories', districts: '/api/districts' },
-    tiles: { url: '', attribution: '', max_zoom: 19 },
-    center: [51.43, 6.75],
-    zoom: 12,
-    walk_id: null,
-  };
-  let config = {};
-  try {
-    config = JSON.parse(document.getElementById('mapapp-config')?.textContent || '{}') ?? {};
-  } catch (err) {
-    console.error('mapapp-config is not valid JSON', err);
+  const config = JSON.parse(document.getElementById('mapapp-config')?.textContent || 'null');
+  if (!config?.api?.findings || !config.api.categories || !config.api.districts || !config.center) {
+    throw new Error('mapapp-config is missing or incomplete');
   }
-  return {
-    ...defaults,
-    ...config,
-    api: { ...defaults.api, ...config.api },
-    tiles: { ...defaults.tiles, ...config.tiles },
-  };
+  return { ...config, tiles: config.tiles ?? {} };
 }
 
 /** Polite live region (#status), shown as a toast; clears itself after a while. */
@@ -49,12 +36,10 @@ function createAnnouncer(region) {
   return announce;
 }
 
+const announce = createAnnouncer(document.getElementById('status'));
+
 async function init() {
-  const announce = createAnnouncer(document.getElementById('status'));
-  if (!window.L) {
-    announce(STRINGS.errors.noMap, 'error');
-    return;
-  }
+  if (!window.L) throw new Error('Leaflet (window.L) is not loaded');
   const config = readConfig();
   if (config.csrf_token) setDefaultHeaders({ 'X-CSRFToken': config.csrf_token });
 
@@ -83,5 +68,6 @@ async function init() {
 
 init().catch((err) => {
   console.error(err);
+  announce(STRINGS.errors.noMap, 'error');
   document.body.dataset.ready = 'error';
 });
