@@ -8,15 +8,17 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    Boolean, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text,
-    UniqueConstraint, func,
+    Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Integer, SmallInteger, String,
+    Table, Text, UniqueConstraint, func, text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mapapp.db import db
 
 LEVELS = ("stadtbezirk", "ortsteil")
+ROLES = ("organiser",)
+ATTRIBUTE_TYPES = ("string", "text", "number", "datetime", "singlevaluelist", "multivaluelist")
 FINDING_STATUSES = ("new", "in_review", "confirmed", "handed_over", "resolved", "rejected")
 
 
@@ -54,8 +56,55 @@ class Category(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
 
+class CategoryAttribute(db.Model):
+    """A question a category asks, modelled on Open311 service attributes."""
+
+    __tablename__ = "category_attributes"
+    __table_args__ = (
+        UniqueConstraint("category_slug", "code", name="category_code"),
+        CheckConstraint("datatype IN ('" + "', '".join(ATTRIBUTE_TYPES) + "')", name="datatype"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_slug: Mapped[str] = mapped_column(ForeignKey("categories.slug", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    datatype: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    label_de: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    order: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
+    values: Mapped[list] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
+
+
+class User(db.Model):
+    """A person who signs in: for now an organiser (teams and their members come later)."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('" + "', '".join(ROLES) + "')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="organiser", server_default="organiser")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+walk_categories = Table(
+    "walk_categories",
+    db.metadata,
+    Column("walk_id", ForeignKey("walks.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_slug", ForeignKey("categories.slug", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Walk(db.Model):
-    """An Ortsbegehung: a walk on a topic through one district."""
+    """An Ortsbegehung: a walk on a topic through one district.
+
+    ``join_code`` is the short code in the join link and QR code; the categories a walk
+    offers are listed in ``walk_categories`` (none listed: all of them).
+    """
 
     __tablename__ = "walks"
 
@@ -64,9 +113,26 @@ class Walk(db.Model):
     topic: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     stadtbezirk_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
     ortsteil_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
     meeting_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=True))
+    route = mapped_column(Geometry("LINESTRING", srid=4326, spatial_index=True))
+    join_code: Mapped[str] = mapped_column(
+        String(16), unique=True, server_default=text("substr(md5(random()::text), 1, 8)")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Participant(db.Model):
+    """Someone on a walk, known only by a random id kept in a signed cookie."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    walk_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("walks.id", ondelete="SET NULL"), index=True)
+    nickname: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -82,6 +148,7 @@ class Finding(db.Model):
         CheckConstraint("GeometryType(geom) IN ('POINT', 'LINESTRING')", name="geom_type"),
         CheckConstraint("status IN ('" + "', '".join(FINDING_STATUSES) + "')", name="status"),
         CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
+        CheckConstraint("urgency IS NULL OR urgency BETWEEN 1 AND 5", name="urgency"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -98,8 +165,47 @@ class Finding(db.Model):
     stadtbezirk_id: Mapped[int | None] = mapped_column(
         ForeignKey("districts.id", ondelete="SET NULL"), index=True
     )
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
+    attributes: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    urgency: Mapped[int | None] = mapped_column(SmallInteger)
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class Confirmation(db.Model):
+    """A "+1": another participant says they saw the same thing (once per participant)."""
+
+    __tablename__ = "confirmations"
+
+    finding_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Photo(db.Model):
+    """A photo of a finding; files live in the upload store under their content hash.
+
+    ``sha256`` is the hash of the bytes the client sent, so a retried upload of the
+    same file to the same finding is recognised and stored once.
+    """
+
+    __tablename__ = "photos"
+    __table_args__ = (UniqueConstraint("finding_id", "sha256", name="finding_sha256"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    finding_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

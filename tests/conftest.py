@@ -15,7 +15,7 @@ from mapapp import create_app, embedded_pg
 from mapapp.config import normalise_database_url
 from mapapp.db import db
 
-TEST_DATABASE = "mapapp_test"
+TEST_DATABASE = os.environ.get("MAPAPP_TEST_DB", "mapapp_test")
 GEODATA_REF = Path(os.environ.get("MAPAPP_GEODATA_REF", Path(__file__).resolve().parents[2] / "shared" / "geodata-ref"))
 
 
@@ -74,7 +74,7 @@ def clean_slate(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         db.session.rollback()
-        db.session.execute(text("TRUNCATE findings, walks"))
+        db.session.execute(text("TRUNCATE findings, walks, participants, users CASCADE"))
         changed = db.session.execute(text(
             "SELECT count(*) <> 26 OR bool_or(NOT approximate) FROM districts"
         )).scalar()

@@ -6,12 +6,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from mapapp.db import alembic_include_object, db
-from tests.conftest import fresh_database, make_app
+from tests.conftest import TEST_DATABASE, fresh_database, make_app
 
 
 @pytest.fixture(scope="module")
 def empty_app():
-    return make_app(fresh_database("mapapp_test_migrations"))
+    return make_app(fresh_database(f"{TEST_DATABASE}_migrations"))
 
 
 def schema_diff():
@@ -36,7 +36,7 @@ def test_every_geometry_column_has_a_gist_index(empty_app):
         columns = db.session.execute(text(
             "SELECT f_table_name, f_geometry_column FROM geometry_columns WHERE f_table_schema = 'public'"
         )).all()
-        assert len(columns) == 3
+        assert len(columns) == 4
         for table, column in columns:
             gist = db.session.execute(text("""
                 SELECT count(*) FROM pg_index i
