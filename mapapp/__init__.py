@@ -4,7 +4,7 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints. No work at import time."""
-    from mapapp import config, db, errors, security
+    from mapapp import config, db, errors, participants, security
     from mapapp.api import bp as api_bp
     from mapapp.capture import bp as capture_bp
     from mapapp.vendor import bp as vendor_bp
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    participants.init_app(app)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(capture_bp)

@@ -39,6 +39,18 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Forbidden(DomainError):
+    """The requester may not do this (e.g. change another participant's finding)."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
 def init_app(app):
     """Answer domain errors and HTTP errors under ``/api`` with JSON bodies."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp import attributes, categories
 from mapapp.errors import NotFound, ValidationFailed
 
 FEATURE_SQL = """
@@ -33,7 +34,19 @@ FEATURE_SQL = """
             'stadtbezirk', s.name,
             'stadtbezirk_code', s.code,
             'created_at', f.created_at,
-            'updated_at', f.updated_at
+            'updated_at', f.updated_at,
+            'attributes', f.attributes,
+            'urgency', f.urgency,
+            'confirmations', (SELECT count(*) FROM confirmations cf WHERE cf.finding_id = f.id),
+            'photos', (
+                SELECT COALESCE(json_agg(json_build_object(
+                    'id', p.id,
+                    'url', '/photos/' || p.stored_sha256 || '/web.jpg',
+                    'thumb_url', '/photos/' || p.stored_sha256 || '/thumb.jpg'
+                ) ORDER BY p.position, p.created_at), '[]'::json)
+                FROM photos p WHERE p.finding_id = f.id
+            ),
+            'mine', COALESCE(f.participant_id = CAST(:viewer AS uuid), false)
         )
     )
 """
@@ -56,6 +69,9 @@ class NewFinding:
     description: str | None = None
     accuracy_m: float | None = None
     walk_id: uuid.UUID | None = None
+    attributes: dict = field(default_factory=dict)
+    urgency: int | None = None
+    participant_id: uuid.UUID | None = None
     geometry_fields: tuple[str, ...] = ("lat", "lon")
 
 
@@ -70,19 +86,29 @@ class FindingFilter:
     limit: int = 1000
 
 
-def _check_references(session: Session, new: NewFinding) -> None:
+def check_category(session: Session, category: str, walk_id: uuid.UUID | None) -> None:
+    """Refuse an unknown category, an unknown walk, or a category the walk does not offer."""
     errors = {}
     active = session.execute(
-        text("SELECT active FROM categories WHERE slug = :slug"), {"slug": new.category}
+        text("SELECT active FROM categories WHERE slug = :slug"), {"slug": category}
     ).scalar()
     if not active:
-        errors["category"] = f"unknown category '{new.category}'"
-    if new.walk_id is not None:
-        walk = session.execute(text("SELECT 1 FROM walks WHERE id = :id"), {"id": new.walk_id}).scalar()
+        errors["category"] = f"unknown category '{category}'"
+    if walk_id is not None:
+        walk = session.execute(text("SELECT 1 FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
         if not walk:
-            errors["walk_id"] = f"unknown walk '{new.walk_id}'"
+            errors["walk_id"] = f"unknown walk '{walk_id}'"
+        elif active and not categories.offered_by_walk(session, walk_id, category):
+            errors["category"] = f"this walk does not collect '{category}'"
     if errors:
         raise ValidationFailed("The finding refers to something that does not exist.", errors)
+
+
+def refuse_outside(session: Session, geometry_fields) -> None:
+    """Undo the statement that placed a finding outside every district, and say so."""
+    session.rollback()
+    message = "this place lies outside the area the platform covers (Duisburg)"
+    raise ValidationFailed("The place is outside Duisburg.", {name: message for name in geometry_fields})
 
 
 def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
@@ -92,45 +118,47 @@ def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
     the stored record: ``ON CONFLICT DO NOTHING`` waits for the first transaction.
     A point outside every Stadtbezirk is refused and nothing is kept.
     """
-    existing = feature_json(session, new.id, missing_ok=True)
+    existing = feature_json(session, new.id, viewer=new.participant_id, missing_ok=True)
     if existing is not None:
         return existing, False
-    _check_references(session, new)
+    check_category(session, new.category, new.walk_id)
+    answers = attributes.check_answers(session, new.category, new.attributes)
     row = session.execute(
         text("""
-            INSERT INTO findings (id, walk_id, category_slug, description, geom, accuracy_m)
+            INSERT INTO findings (id, walk_id, category_slug, description, geom, accuracy_m,
+                                  attributes, urgency, participant_id)
             VALUES (:id, :walk_id, :category, :description,
-                    ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326), :accuracy_m)
+                    ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326), :accuracy_m,
+                    CAST(:attributes AS jsonb), :urgency, :participant_id)
             ON CONFLICT (id) DO NOTHING
             RETURNING stadtbezirk_id
         """),
         {
             "id": new.id, "walk_id": new.walk_id, "category": new.category,
             "description": new.description, "geometry": new.geometry, "accuracy_m": new.accuracy_m,
+            "attributes": json.dumps(answers), "urgency": new.urgency,
+            "participant_id": new.participant_id,
         },
     ).first()
     if row is not None and row.stadtbezirk_id is None:
-        session.rollback()
-        message = "this place lies outside the area the platform covers (Duisburg)"
-        raise ValidationFailed(
-            "The place is outside Duisburg.", {name: message for name in new.geometry_fields}
-        )
+        refuse_outside(session, new.geometry_fields)
     session.commit()
-    return feature_json(session, new.id), row is not None
+    return feature_json(session, new.id, viewer=new.participant_id), row is not None
 
 
-def feature_json(session: Session, finding_id: uuid.UUID, missing_ok: bool = False) -> str | None:
-    """Return one finding as a GeoJSON Feature (JSON text)."""
+def feature_json(session: Session, finding_id: uuid.UUID, viewer: uuid.UUID | None = None,
+                 missing_ok: bool = False) -> str | None:
+    """Return one finding as a GeoJSON Feature (JSON text); ``mine`` is relative to ``viewer``."""
     result = session.execute(
-        text(f"SELECT {FEATURE_SQL}::text {FROM_SQL} WHERE f.id = :id"), {"id": finding_id}
+        text(f"SELECT {FEATURE_SQL}::text {FROM_SQL} WHERE f.id = :id"), {"id": finding_id, "viewer": viewer}
     ).scalar()
     if result is None and not missing_ok:
         raise NotFound(f"no finding with id {finding_id}")
     return result
 
 
-def _filter_sql(flt: FindingFilter) -> tuple[str, dict]:
-    clauses, params = ["TRUE"], {"limit": flt.limit}
+def _filter_sql(flt: FindingFilter, viewer: uuid.UUID | None) -> tuple[str, dict]:
+    clauses, params = ["TRUE"], {"limit": flt.limit, "viewer": viewer}
     if flt.bbox:
         clauses.append("ST_Intersects(f.geom, ST_MakeEnvelope(:w, :s, :e, :n, 4326))")
         params.update(zip("wsen", flt.bbox))
@@ -149,9 +177,9 @@ def _filter_sql(flt: FindingFilter) -> tuple[str, dict]:
     return " AND ".join(clauses), params
 
 
-def feature_collection(session: Session, flt: FindingFilter) -> str:
+def feature_collection(session: Session, flt: FindingFilter, viewer: uuid.UUID | None = None) -> str:
     """Return the findings matching ``flt``, newest first, as a FeatureCollection (JSON text)."""
-    where, params = _filter_sql(flt)
+    where, params = _filter_sql(flt, viewer)
     return session.execute(
         text(f"""
             SELECT json_build_object(

@@ -3,13 +3,16 @@ import json
 
 from flask import Response, current_app, jsonify, request
 
-from mapapp import categories, districts, findings, walks
+from mapapp import categories, confirmations, districts, findings, own_findings, walks
 from mapapp.api import bp
 from mapapp.api.openapi import openapi_document
-from mapapp.api.schemas import parse_finding, parse_finding_filter
+from mapapp.api.schemas import (
+    parse_finding, parse_finding_filter, parse_finding_patch, parse_nearby, parse_optional_uuid,
+)
 from mapapp.db import db
 from mapapp.errors import BadRequest, ValidationFailed
 from mapapp.models import LEVELS
+from mapapp.participants import current_participant_id, ensure_participant
 
 GEOJSON = "application/geo+json"
 
@@ -22,11 +25,22 @@ def _json_body():
         raise BadRequest("The body is not valid JSON.", {"body": "not valid JSON"}) from None
 
 
+def _geojson(body: str, status: int = 200) -> Response:
+    """Answer with PostGIS-built GeoJSON text; an unchanged body is a 304 for If-None-Match."""
+    response = Response(body, status=status, mimetype=GEOJSON)
+    if request.method == "GET":
+        response.add_etag()
+        response.headers["Cache-Control"] = "no-cache"
+        return response.make_conditional(request)
+    return response
+
+
 @bp.post("/findings")
 def create_finding():
     new = parse_finding(_json_body())
+    new.participant_id = ensure_participant(db.session)
     feature, created = findings.create_finding(db.session, new)
-    response = Response(feature, status=201 if created else 200, mimetype=GEOJSON)
+    response = _geojson(feature, status=201 if created else 200)
     if created:
         response.headers["Location"] = f"/api/findings/{new.id}"
     return response
@@ -36,12 +50,45 @@ def create_finding():
 def list_findings():
     config = current_app.config
     flt = parse_finding_filter(request.args, config["FINDINGS_LIMIT_DEFAULT"], config["FINDINGS_LIMIT_MAX"])
-    return Response(findings.feature_collection(db.session, flt), mimetype=GEOJSON)
+    return _geojson(findings.feature_collection(db.session, flt, viewer=current_participant_id()))
 
 
 @bp.get("/findings/<uuid:finding_id>")
 def get_finding(finding_id):
-    return Response(findings.feature_json(db.session, finding_id), mimetype=GEOJSON)
+    return _geojson(findings.feature_json(db.session, finding_id, viewer=current_participant_id()))
+
+
+@bp.patch("/findings/<uuid:finding_id>")
+def update_finding(finding_id):
+    changes = parse_finding_patch(_json_body())
+    return _geojson(own_findings.update_finding(db.session, finding_id, current_participant_id(), changes))
+
+
+@bp.delete("/findings/<uuid:finding_id>")
+def delete_finding(finding_id):
+    own_findings.delete_finding(db.session, finding_id, current_participant_id())
+    return "", 204
+
+
+@bp.get("/findings/nearby")
+def nearby_findings():
+    query = parse_nearby(request.args)
+    return _geojson(confirmations.nearby(db.session, viewer=current_participant_id(), **query))
+
+
+@bp.post("/findings/<uuid:finding_id>/confirmations")
+def confirm_finding(finding_id):
+    participant_id = ensure_participant(db.session)
+    count, created = confirmations.confirm(db.session, finding_id, participant_id)
+    return jsonify(confirmations=count), 201 if created else 200
+
+
+@bp.delete("/findings/<uuid:finding_id>/confirmations")
+def unconfirm_finding(finding_id):
+    participant_id = current_participant_id()
+    if participant_id is None:
+        return jsonify(confirmations=confirmations.count(db.session, finding_id))
+    return jsonify(confirmations=confirmations.unconfirm(db.session, finding_id, participant_id))
 
 
 @bp.get("/districts")
@@ -54,7 +101,8 @@ def list_districts():
 
 @bp.get("/categories")
 def list_categories():
-    return jsonify(categories=categories.list_categories(db.session))
+    walk_id = parse_optional_uuid(request.args, "walk")
+    return jsonify(categories=categories.list_categories(db.session, walk_id))
 
 
 @bp.get("/walks")

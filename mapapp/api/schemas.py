@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Valid
 
 from mapapp.errors import BadRequest, ValidationFailed
 from mapapp.findings import FindingFilter, NewFinding, point_geometry
+from mapapp.own_findings import FindingChanges
 
 DESCRIPTION_MAX = 2000
 LINE_MAX_VERTICES = 2000
@@ -60,6 +61,8 @@ class FindingIn(BaseModel):
     accuracy_m: Annotated[Number, Field(ge=0, le=100_000)] | None = None
     description: Annotated[str, Field(max_length=DESCRIPTION_MAX)] | None = None
     walk_id: uuid.UUID | None = None
+    attributes: dict[str, Any] | None = None
+    urgency: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
 
     @field_validator("geometry")
     @classmethod
@@ -86,8 +89,50 @@ class FindingIn(BaseModel):
         return NewFinding(
             id=self.id, category=self.category, geometry=geometry,
             description=self.description or None, accuracy_m=self.accuracy_m,
-            walk_id=self.walk_id, geometry_fields=fields,
+            walk_id=self.walk_id, attributes=self.attributes or {}, urgency=self.urgency,
+            geometry_fields=fields,
         )
+
+
+class FindingPatch(BaseModel):
+    """Body of ``PATCH /api/findings/<id>``: only the fields given are changed."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    category: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
+    geometry: dict | None = None
+    accuracy_m: Annotated[Number, Field(ge=0, le=100_000)] | None = None
+    description: Annotated[str, Field(max_length=DESCRIPTION_MAX)] | None = None
+    attributes: dict[str, Any] | None = None
+    urgency: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
+
+    @field_validator("geometry")
+    @classmethod
+    def _geometry(cls, value):
+        if value is not None:
+            check_geometry(value)
+        return value
+
+    @model_validator(mode="after")
+    def _location_complete(self):
+        if self.geometry is not None and (self.lat is not None or self.lon is not None):
+            raise ValueError("give either lat/lon or geometry, not both")
+        if (self.lat is None) != (self.lon is None):
+            raise _MissingLocation(["lat" if self.lat is None else "lon"])
+        return self
+
+    def to_changes(self) -> FindingChanges:
+        changes = FindingChanges(
+            fields={k: v for k, v in self.model_dump(exclude_unset=True).items()
+                    if k in ("category", "description", "attributes", "urgency", "accuracy_m")},
+        )
+        if self.geometry is not None:
+            changes.geometry, changes.geometry_fields = check_geometry(self.geometry), ("geometry",)
+        elif self.lat is not None:
+            changes.geometry = point_geometry(float(self.lat), float(self.lon))
+        return changes
 
 
 class _MissingLocation(ValueError):
@@ -110,14 +155,23 @@ def _fields_from(error: ValidationError) -> dict[str, str]:
     return fields
 
 
-def parse_finding(payload: Any) -> NewFinding:
-    """Validate a decoded JSON body; raise ValidationFailed naming every bad field."""
+def _validate(model, payload: Any):
     if not isinstance(payload, dict):
         raise BadRequest("The body must be a JSON object.", {"body": "expected a JSON object"})
     try:
-        return FindingIn.model_validate(payload).to_new_finding()
+        return model.model_validate(payload)
     except ValidationError as exc:
         raise ValidationFailed("Some fields are not valid.", _fields_from(exc)) from None
+
+
+def parse_finding(payload: Any) -> NewFinding:
+    """Validate a decoded JSON body; raise ValidationFailed naming every bad field."""
+    return _validate(FindingIn, payload).to_new_finding()
+
+
+def parse_finding_patch(payload: Any) -> FindingChanges:
+    """Validate a PATCH body; raise ValidationFailed naming every bad field."""
+    return _validate(FindingPatch, payload).to_changes()
 
 
 def _float_list(raw: str, name: str, count: int) -> list[float]:
@@ -172,3 +226,33 @@ def parse_finding_filter(args, default_limit: int, max_limit: int) -> FindingFil
     if errors:
         raise ValidationFailed("Some query parameters are not valid.", errors)
     return flt
+
+
+def parse_optional_uuid(args, name: str) -> uuid.UUID | None:
+    raw = args.get(name)
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationFailed(f"{name} is not valid", {name: "not a valid UUID"}) from None
+
+
+class NearbyQuery(BaseModel):
+    """Query of ``GET /api/findings/nearby``."""
+
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    category: Annotated[str, Field(min_length=1, max_length=40)]
+    radius: Annotated[float, Field(gt=0, le=200, allow_inf_nan=False)] = 30
+    walk: uuid.UUID | None = None
+
+
+def parse_nearby(args) -> dict:
+    """Return keyword arguments for ``confirmations.nearby`` from query arguments."""
+    try:
+        query = NearbyQuery.model_validate(args.to_dict())
+    except ValidationError as exc:
+        raise ValidationFailed("Some query parameters are not valid.", _fields_from(exc)) from None
+    return {"lat": query.lat, "lon": query.lon, "category": query.category,
+            "radius_m": query.radius, "walk_id": query.walk}

@@ -24,7 +24,7 @@ ATTRIBUTES = [
         ("gt_1_year", "mehr als einem Jahr", "more than a year"),
         ("unknown", "weiß nicht", "don't know"),
     )),
-    ("cycle_path", "damage", "multivaluelist", True, "Was ist kaputt?", "What is wrong?", 10, _choices(
+    ("cycle_path", "damage", "multivaluelist", False, "Was ist kaputt?", "What is wrong?", 10, _choices(
         ("potholes", "Schlaglöcher", "Potholes"),
         ("roots", "Wurzelaufbrüche", "Tree roots"),
         ("ends_abruptly", "Radweg endet plötzlich", "Path ends abruptly"),

@@ -1,0 +1,78 @@
+"""Category questions (Open311-style service attributes) and checking the answers."""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp.errors import ValidationFailed
+
+TEXT_MAX = {"string": 200, "text": 2000}
+
+
+def questions(session: Session, category: str) -> list[dict]:
+    """Return the questions of ``category`` in display order."""
+    rows = session.execute(
+        text("""SELECT code, datatype, required, label_de, label_en, "order", values
+                FROM category_attributes WHERE category_slug = :slug ORDER BY "order", code"""),
+        {"slug": category},
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def _check_one(question: dict, value) -> object:
+    """Return the cleaned answer, or raise ValueError saying what is wrong."""
+    kind, keys = question["datatype"], {v["key"] for v in question["values"]}
+    if kind in TEXT_MAX:
+        if not isinstance(value, str):
+            raise ValueError("must be text")
+        if len(value) > TEXT_MAX[kind]:
+            raise ValueError(f"at most {TEXT_MAX[kind]} characters")
+        return value.strip()
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError("must be a number")
+        return value
+    if kind == "datetime":
+        if not isinstance(value, str):
+            raise ValueError("must be a date (YYYY-MM-DD)")
+        return date.fromisoformat(value[:10]).isoformat()
+    if kind == "singlevaluelist":
+        if value not in keys:
+            raise ValueError(f"must be one of {', '.join(sorted(keys))}")
+        return value
+    if not isinstance(value, list) or not all(v in keys for v in value):
+        raise ValueError(f"must be a list of {', '.join(sorted(keys))}")
+    return sorted(set(value))
+
+
+def _is_blank(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def check_answers(session: Session, category: str, answers: dict | None) -> dict:
+    """Validate ``answers`` against the category's questions; return the cleaned answers.
+
+    Unknown codes, wrong types and missing required answers are refused, each named
+    as ``attributes.<code>``.
+    """
+    answers = answers or {}
+    asked = {q["code"]: q for q in questions(session, category)}
+    errors, cleaned = {}, {}
+    for code in answers.keys() - asked.keys():
+        errors[f"attributes.{code}"] = "this category does not ask this"
+    for code, question in asked.items():
+        value = answers.get(code)
+        if _is_blank(value):
+            if question["required"]:
+                errors[f"attributes.{code}"] = "required"
+            continue
+        try:
+            cleaned[code] = _check_one(question, value)
+        except ValueError as exc:
+            errors[f"attributes.{code}"] = str(exc)
+    if errors:
+        raise ValidationFailed("Some answers are not valid.", errors)
+    return cleaned

@@ -1,0 +1,80 @@
+"""A participant changing or deleting their own findings during a walk."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp import attributes
+from mapapp.errors import Forbidden, NotFound
+from mapapp.findings import check_category, feature_json, refuse_outside
+
+
+@dataclass
+class FindingChanges:
+    """What a PATCH changes: plain ``fields`` and, optionally, a new GeoJSON ``geometry``."""
+
+    fields: dict = field(default_factory=dict)
+    geometry: str | None = None
+    geometry_fields: tuple[str, ...] = ("lat", "lon")
+
+
+def _lock_own(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None):
+    """Lock the finding for change; refuse anyone but the participant who made it."""
+    row = session.execute(
+        text("""SELECT participant_id, walk_id, category_slug, attributes
+                FROM findings WHERE id = :id FOR UPDATE"""),
+        {"id": finding_id},
+    ).mappings().first()
+    if row is None:
+        session.rollback()
+        raise NotFound(f"no finding with id {finding_id}")
+    if participant_id is None or row["participant_id"] != participant_id:
+        session.rollback()
+        raise Forbidden("Only the participant who made this finding may change it.")
+    return row
+
+
+def update_finding(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None,
+                   changes: FindingChanges) -> str:
+    """Apply ``changes`` to one's own finding; return the updated Feature (JSON text)."""
+    current = _lock_own(session, finding_id, participant_id)
+    values = dict(changes.fields)
+    category = values.get("category", current["category_slug"])
+    if "category" in values:
+        check_category(session, category, current["walk_id"])
+    if "category" in values or "attributes" in values:
+        answers = values.get("attributes", current["attributes"] if "category" not in values else {})
+        values["attributes"] = json.dumps(attributes.check_answers(session, category, answers))
+    assignments = [_ASSIGNMENTS[name] for name in values]
+    if changes.geometry is not None:
+        assignments.append("geom = ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326)")
+        values["geometry"] = changes.geometry
+    if assignments:
+        row = session.execute(
+            text(f"UPDATE findings SET {', '.join(assignments)} WHERE id = :id RETURNING stadtbezirk_id"),
+            {**values, "id": finding_id},
+        ).first()
+        if row.stadtbezirk_id is None:
+            refuse_outside(session, changes.geometry_fields)
+    session.commit()
+    return feature_json(session, finding_id, viewer=participant_id)
+
+
+_ASSIGNMENTS = {
+    "category": "category_slug = :category",
+    "description": "description = :description",
+    "attributes": "attributes = CAST(:attributes AS jsonb)",
+    "urgency": "urgency = :urgency",
+    "accuracy_m": "accuracy_m = :accuracy_m",
+}
+
+
+def delete_finding(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None) -> None:
+    """Delete one's own finding with its photos' records and its +1s."""
+    _lock_own(session, finding_id, participant_id)
+    session.execute(text("DELETE FROM findings WHERE id = :id"), {"id": finding_id})
+    session.commit()

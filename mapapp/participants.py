@@ -1,0 +1,89 @@
+"""Anonymous participants: a random id in a signed, HttpOnly cookie, and nothing else.
+
+Joining a walk needs no account and no personal data; the cookie lets a participant
+edit and delete their own findings and mark which pins on the map are theirs.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, current_app, request
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+COOKIE = "mapapp_participant"
+NEW_ID = "mapapp.new_participant_id"
+MAX_AGE = 180 * 24 * 3600
+NICKNAME_MAX = 40
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="participant")
+
+
+def current_participant_id() -> uuid.UUID | None:
+    """Return the id in the request's participant cookie, if it carries a valid one.
+
+    Kept on the request (not on ``g``, which lives as long as the app context and can
+    outlast one request).
+    """
+    if NEW_ID in request.environ:
+        return request.environ[NEW_ID]
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    try:
+        return uuid.UUID(_serializer().loads(token))
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+def ensure_participant(session: Session, walk_id: uuid.UUID | None = None,
+                       nickname: str | None = None) -> uuid.UUID:
+    """Return the current participant, creating one (and its cookie) when there is none."""
+    participant_id = current_participant_id()
+    if participant_id is not None:
+        exists = session.execute(text("SELECT 1 FROM participants WHERE id = :id"), {"id": participant_id}).scalar()
+        if exists:
+            if nickname is not None or walk_id is not None:
+                update_participant(session, participant_id, walk_id, nickname)
+            return participant_id
+    participant_id = uuid.uuid4()
+    session.execute(
+        text("INSERT INTO participants (id, walk_id, nickname) VALUES (:id, :walk_id, :nickname)"),
+        {"id": participant_id, "walk_id": walk_id, "nickname": _clean(nickname)},
+    )
+    session.commit()
+    request.environ[NEW_ID] = participant_id
+    return participant_id
+
+
+def update_participant(session: Session, participant_id: uuid.UUID, walk_id: uuid.UUID | None,
+                       nickname: str | None) -> None:
+    session.execute(
+        text("""UPDATE participants SET walk_id = COALESCE(:walk_id, walk_id),
+                nickname = COALESCE(:nickname, nickname) WHERE id = :id"""),
+        {"id": participant_id, "walk_id": walk_id, "nickname": _clean(nickname)},
+    )
+    session.commit()
+
+
+def _clean(nickname: str | None) -> str | None:
+    if nickname is None:
+        return None
+    return nickname.strip()[:NICKNAME_MAX] or None
+
+
+def init_app(app: Flask) -> None:
+    """Set the participant cookie on responses to requests that created a participant."""
+
+    @app.after_request
+    def set_cookie(response):
+        participant_id = request.environ.get(NEW_ID)
+        if participant_id:
+            response.set_cookie(
+                COOKIE, _serializer().dumps(str(participant_id)), max_age=MAX_AGE, httponly=True, samesite="Lax",
+                secure=request.is_secure, path="/",
+            )
+        return response

@@ -1,0 +1,85 @@
+"""Participants edit and delete their own findings, and nobody else's."""
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from tests.factories import BISMARCKPLATZ, RHEINHAUSEN_MARKT, finding_payload
+
+
+@pytest.fixture
+def alice(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def bob(app):
+    return app.test_client()
+
+
+def pin(client, **overrides):
+    response = client.post("/api/findings", json=finding_payload(**overrides))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_posting_gives_a_participant_cookie_and_marks_the_finding_mine(alice, bob, session):
+    feature = pin(alice)
+    assert feature["properties"]["mine"] is True
+    assert alice.get_cookie("mapapp_participant") is not None
+    assert bob.get(f"/api/findings/{feature['id']}").get_json()["properties"]["mine"] is False
+    second = pin(alice)
+    owners = session.execute(text("SELECT count(DISTINCT participant_id) FROM findings")).scalar()
+    assert owners == 1 and second["properties"]["mine"]
+
+
+def test_owner_edits_text_answers_and_place(alice, session):
+    feature = pin(alice, category="empty_shop")
+    response = alice.patch(f"/api/findings/{feature['id']}", json={
+        "description": "Jetzt mit Aushang", "attributes": {"ground_floor": "yes"}, "urgency": 4,
+        "lat": RHEINHAUSEN_MARKT[0], "lon": RHEINHAUSEN_MARKT[1],
+    })
+    assert response.status_code == 200, response.get_json()
+    props = response.get_json()["properties"]
+    assert props["description"] == "Jetzt mit Aushang"
+    assert props["attributes"] == {"ground_floor": "yes"}
+    assert props["urgency"] == 4
+    assert props["ortsteil"] == "Rheinhausen-Mitte"
+    assert props["updated_at"] > props["created_at"]
+
+
+def test_editing_someone_elses_finding_is_refused(alice, bob, session):
+    feature = pin(alice, description="original")
+    for response in (
+        bob.patch(f"/api/findings/{feature['id']}", json={"description": "vandalised"}),
+        bob.delete(f"/api/findings/{feature['id']}"),
+    ):
+        assert response.status_code == 403
+        assert response.get_json()["error"] == "forbidden"
+    stored = session.execute(text("SELECT description FROM findings WHERE id = :id"), {"id": feature["id"]}).scalar()
+    assert stored == "original"
+
+
+def test_moving_outside_duisburg_is_refused_and_changes_nothing(alice, session):
+    feature = pin(alice)
+    response = alice.patch(f"/api/findings/{feature['id']}", json={"lat": 52.37, "lon": 4.90, "description": "x"})
+    assert response.status_code == 422 and {"lat", "lon"} <= set(response.get_json()["fields"])
+    row = session.execute(text("SELECT ST_Y(geom), description FROM findings WHERE id = :id"),
+                          {"id": feature["id"]}).one()
+    assert row == (BISMARCKPLATZ[0], "Leeres Ladenlokal")
+
+
+def test_owner_deletes_and_a_repeat_is_404(alice, session):
+    feature = pin(alice)
+    assert alice.delete(f"/api/findings/{feature['id']}").status_code == 204
+    assert alice.delete(f"/api/findings/{feature['id']}").status_code == 404
+    assert session.execute(text("SELECT count(*) FROM findings")).scalar() == 0
+
+
+def test_patch_validation_names_fields(alice):
+    feature = pin(alice)
+    for body, field in (({"urgency": 9}, "urgency"), ({"lat": 51.4}, "lon"), ({"category": "nope"}, "category")):
+        response = alice.patch(f"/api/findings/{feature['id']}", json=body)
+        assert response.status_code == 422
+        assert field in response.get_json()["fields"]
+    assert alice.patch(f"/api/findings/{uuid.uuid4()}", json={}).status_code == 404
