@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 description of the JSON API, served at ``/api/openapi.json``."""
-from mapapp.api.schemas import FindingIn
+from mapapp.api.schemas import FindingIn, FindingPatch
 
 ERROR = {
     "type": "object",
@@ -46,6 +46,11 @@ COLLECTION = {
     "required": ["type", "features"],
     "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}},
 }
+
+
+ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+COUNT = {"description": "The number of +1s", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"confirmations": {"type": "integer"}}}}}}
 
 
 def _ref(name):
@@ -98,13 +103,46 @@ def openapi_document() -> dict:
                 },
             },
             "/api/findings/{id}": {
+                "parameters": [ID],
                 "get": {
                     "summary": "One finding",
-                    "parameters": [{"name": "id", "in": "path", "required": True,
-                                    "schema": {"type": "string", "format": "uuid"}}],
                     "responses": {"200": {"description": "The finding", **_geojson("Feature")},
                                   "404": _error("No such finding")},
                 },
+                "patch": {
+                    "summary": "Change one's own finding (participant cookie)",
+                    "requestBody": {"required": True,
+                                    "content": {"application/json": {"schema": _ref("FindingPatch")}}},
+                    "responses": {"200": {"description": "Changed", **_geojson("Feature")},
+                                  "403": _error("Not one's own"), "404": _error("No such finding"),
+                                  "422": _error("A field is not valid")},
+                },
+                "delete": {
+                    "summary": "Delete one's own finding (participant cookie)",
+                    "responses": {"204": {"description": "Deleted"}, "403": _error("Not one's own"),
+                                  "404": _error("No such finding")},
+                },
+            },
+            "/api/findings/nearby": {
+                "get": {
+                    "summary": "Other participants' findings of a category nearby, nearest first",
+                    "parameters": [
+                        _query("lat", "Latitude", {"type": "number"}),
+                        _query("lon", "Longitude", {"type": "number"}),
+                        _query("category", "Category slug"),
+                        _query("radius", "Metres (default 30, at most 200)", {"type": "number"}),
+                        _query("walk", "Walk id", {"type": "string", "format": "uuid"}),
+                    ],
+                    "responses": {"200": {"description": "Findings with distance_m", **_geojson("FeatureCollection")},
+                                  "422": _error("A parameter is not valid")},
+                },
+            },
+            "/api/findings/{id}/confirmations": {
+                "parameters": [ID],
+                "post": {"summary": "+1: I saw this too (once per participant)",
+                         "responses": {"201": COUNT, "200": COUNT, "404": _error("No such finding"),
+                                       "422": _error("One's own finding")}},
+                "delete": {"summary": "Take back one's +1", "responses": {"200": COUNT}},
             },
             "/api/districts": {
                 "get": {
@@ -115,12 +153,17 @@ def openapi_document() -> dict:
                                   "422": _error("Unknown level")},
                 },
             },
-            "/api/categories": {"get": {"summary": "Categories", "responses": {"200": {"description": "Categories"}}}},
+            "/api/categories": {"get": {
+                "summary": "Categories with their questions",
+                "parameters": [_query("walk", "Only what this walk offers", {"type": "string", "format": "uuid"})],
+                "responses": {"200": {"description": "Categories"}},
+            }},
             "/api/walks": {"get": {"summary": "Walks", "responses": {"200": {"description": "Walks"}}}},
         },
         "components": {
             "schemas": {
                 "FindingIn": finding_in,
+                "FindingPatch": FindingPatch.model_json_schema(ref_template="#/components/schemas/{model}"),
                 "Feature": FEATURE,
                 "FeatureCollection": COLLECTION,
                 "Error": ERROR,
