@@ -5,9 +5,10 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
+PO      := $(wildcard mapapp/translations/*/LC_MESSAGES/messages.po)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: run test install db data browser pg-stop clean
+.PHONY: run test install translations db data browser pg-stop clean
 
 run: data
 	$(BIN)/mapapp run --host $(HOST) --port $(PORT)
@@ -16,13 +17,23 @@ test: install browser
 	$(BIN)/mapapp pg ensure
 	$(BIN)/pytest
 
-install: $(STAMP)
+install: $(STAMP) translations
 
-$(STAMP): pyproject.toml
+# The compiled catalogues (.mo, not committed), rebuilt when a .po file changes.
+translations: $(PO:.po=.mo)
+
+$(PO:.po=.mo) &: $(PO) $(STAMP)
+	$(BIN)/mapapp translations compile
+
+$(STAMP): pyproject.toml $(wildcard package-lock.json)
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(APT) update && $(APT) install python3-venv; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	if [ -f package.json ]; then \
+		command -v npm >/dev/null 2>&1 || { $(APT) update && $(APT) install npm; }; \
+		npm ci --omit=dev --no-audit --no-fund; \
+	fi
 	touch $@
 
 db: install

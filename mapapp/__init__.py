@@ -7,6 +7,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from mapapp import config, db, errors, participants, security
     from mapapp.api import bp as api_bp
     from mapapp.capture import bp as capture_bp
+    from mapapp import auth
+    from mapapp.join import bp as join_bp
+    from mapapp.organiser import bp as organiser_bp
+    from mapapp.photos import bp as photos_bp
+    from mapapp.pwa import bp as pwa_bp
     from mapapp.vendor import bp as vendor_bp
 
     root = config.project_dir()
@@ -26,10 +31,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    from mapapp import i18n
+    i18n.init_app(app)
     participants.init_app(app)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(capture_bp)
+    app.register_blueprint(photos_bp)
+    auth.init_app(app)
+    app.register_blueprint(organiser_bp)
+    app.register_blueprint(join_bp)
+    app.register_blueprint(pwa_bp)
 
     from mapapp.cli import register_commands
 

@@ -156,7 +156,10 @@ def demo_load():
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app.cli``."""
-    for group in (pg, districts, demo):
+    from mapapp.auth.cli import users
+    from mapapp.i18n_cli import translations
+
+    for group in (pg, districts, demo, translations, users):
         app.cli.add_command(group)
 
 

@@ -42,6 +42,12 @@ class Defaults:
     FINDINGS_LIMIT_DEFAULT = 1000
     FINDINGS_LIMIT_MAX = 10000
     DESCRIPTION_MAX_CHARS = 2000
+    # Photos: the upload views raise the body limit for their own requests (PUT: one
+    # photo; multipart POST: a finding's worth plus 1 MB), so MAX_CONTENT_LENGTH stays small.
+    PHOTO_MAX_BYTES = 15 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 60_000_000
+    PHOTOS_PER_FINDING = 5
+    UPLOAD_DIR = None  # None: var_dir() / "uploads"
 
 
 def database_url() -> str:

@@ -73,8 +73,15 @@ _ASSIGNMENTS = {
 }
 
 
-def delete_finding(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None) -> None:
-    """Delete one's own finding with its photos' records and its +1s."""
+def delete_finding(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None) -> list[str]:
+    """Delete one's own finding with its photo records and +1s; return the photos' stored hashes.
+
+    The caller removes the photo files that no other photo shares.
+    """
     _lock_own(session, finding_id, participant_id)
+    stored = session.execute(
+        text("DELETE FROM photos WHERE finding_id = :id RETURNING stored_sha256"), {"id": finding_id}
+    ).scalars().all()
     session.execute(text("DELETE FROM findings WHERE id = :id"), {"id": finding_id})
     session.commit()
+    return sorted(set(stored))

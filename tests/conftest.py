@@ -34,11 +34,14 @@ def fresh_database(name: str) -> str:
 
 
 def make_app(url: str):
+    """The app under test. CSRF tokens are off so tests can post forms plainly; tests of
+    CSRF itself, and the browser tests, switch them on with the ``csrf_enabled`` fixture."""
     return create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "TILE_URL": "",
+        "WTF_CSRF_ENABLED": False,
     })
 
 
@@ -91,6 +94,14 @@ def clean_slate(request):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def csrf_enabled(app):
+    """Check CSRF tokens as in production for this one test."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
 
 
 @pytest.fixture

@@ -11,8 +11,12 @@ from mapapp.api.schemas import (
 )
 from mapapp.db import db
 from mapapp.errors import BadRequest, ValidationFailed
+from mapapp.i18n import localize_category
 from mapapp.models import LEVELS
+from mapapp.organiser.walks import walk_detail
 from mapapp.participants import current_participant_id, ensure_participant
+from mapapp.photos import service as photo_service
+from mapapp.photos.routes import storage as photo_storage
 
 GEOJSON = "application/geo+json"
 
@@ -66,7 +70,8 @@ def update_finding(finding_id):
 
 @bp.delete("/findings/<uuid:finding_id>")
 def delete_finding(finding_id):
-    own_findings.delete_finding(db.session, finding_id, current_participant_id())
+    for stored_sha256 in own_findings.delete_finding(db.session, finding_id, current_participant_id()):
+        photo_service.remove_unreferenced(db.session, photo_storage(), stored_sha256)
     return "", 204
 
 
@@ -102,12 +107,18 @@ def list_districts():
 @bp.get("/categories")
 def list_categories():
     walk_id = parse_optional_uuid(request.args, "walk")
-    return jsonify(categories=categories.list_categories(db.session, walk_id))
+    return jsonify(categories=[localize_category(c) for c in categories.list_categories(db.session, walk_id)])
 
 
 @bp.get("/walks")
 def list_walks():
     return jsonify(walks=walks.list_walks(db.session))
+
+
+@bp.get("/walks/<ref>")
+def get_walk(ref):
+    """One walk by id or join code: route, bounds, meeting point, offered categories."""
+    return jsonify(walk_detail(db.session, ref))
 
 
 @bp.get("/openapi.json")

@@ -8,6 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator, model_validator
 
+from flask_babel import gettext as _
+
+from mapapp.api.error_texts import pydantic_message
 from mapapp.errors import BadRequest, ValidationFailed
 from mapapp.findings import FindingFilter, NewFinding, point_geometry
 from mapapp.own_findings import FindingChanges
@@ -20,31 +23,31 @@ Number = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
 
 def _check_position(position: Any) -> None:
     if not isinstance(position, list) or len(position) not in (2, 3):
-        raise ValueError("each position must be [longitude, latitude]")
+        raise ValueError(_("Jede Position muss [Längengrad, Breitengrad] sein."))
     for value in position:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError("coordinates must be finite numbers")
+            raise ValueError(_("Koordinaten müssen endliche Zahlen sein."))
     lon, lat = position[0], position[1]
     if not -180 <= lon <= 180 or not -90 <= lat <= 90:
-        raise ValueError("coordinates must be longitude -180..180 and latitude -90..90")
+        raise ValueError(_("Koordinaten: Längengrad von -180 bis 180, Breitengrad von -90 bis 90."))
 
 
 def check_geometry(geometry: Any) -> str:
     """Return a GeoJSON Point or LineString as text, or raise ValueError saying what is wrong."""
     if not isinstance(geometry, dict):
-        raise ValueError("geometry must be a GeoJSON object")
+        raise ValueError(_("Die Geometrie muss ein GeoJSON-Objekt sein."))
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
     if kind == "Point":
         _check_position(coordinates)
     elif kind == "LineString":
         if not isinstance(coordinates, list) or not 2 <= len(coordinates) <= LINE_MAX_VERTICES:
-            raise ValueError(f"a LineString needs 2 to {LINE_MAX_VERTICES} positions")
+            raise ValueError(_("Eine Linie braucht 2 bis %(count)s Punkte.", count=LINE_MAX_VERTICES))
         for position in coordinates:
             _check_position(position)
         if len({tuple(p[:2]) for p in coordinates}) < 2:
-            raise ValueError("a LineString needs at least two different positions")
+            raise ValueError(_("Eine Linie braucht mindestens zwei verschiedene Punkte."))
     else:
-        raise ValueError("geometry must be a GeoJSON Point or LineString")
+        raise ValueError(_("Die Geometrie muss ein GeoJSON-Point oder -LineString sein."))
     return json.dumps({"type": kind, "coordinates": coordinates})
 
 
@@ -74,7 +77,7 @@ class FindingIn(BaseModel):
     @model_validator(mode="after")
     def _one_location(self):
         if self.geometry is not None and (self.lat is not None or self.lon is not None):
-            raise ValueError("give either lat/lon or geometry, not both")
+            raise ValueError(_("Bitte entweder lat/lon oder eine Geometrie angeben, nicht beides."))
         if self.geometry is None:
             missing = [name for name in ("lat", "lon") if getattr(self, name) is None]
             if missing:
@@ -118,7 +121,7 @@ class FindingPatch(BaseModel):
     @model_validator(mode="after")
     def _location_complete(self):
         if self.geometry is not None and (self.lat is not None or self.lon is not None):
-            raise ValueError("give either lat/lon or geometry, not both")
+            raise ValueError(_("Bitte entweder lat/lon oder eine Geometrie angeben, nicht beides."))
         if (self.lat is None) != (self.lon is None):
             raise _MissingLocation(["lat" if self.lat is None else "lon"])
         return self
@@ -137,7 +140,7 @@ class FindingPatch(BaseModel):
 
 class _MissingLocation(ValueError):
     def __init__(self, names):
-        super().__init__("a location is required: lat and lon, or geometry")
+        super().__init__(_("Der Ort fehlt: lat und lon oder eine Geometrie angeben."))
         self.names = names
 
 
@@ -148,20 +151,19 @@ def _fields_from(error: ValidationError) -> dict[str, str]:
         cause = (item.get("ctx") or {}).get("error")
         if isinstance(cause, _MissingLocation):
             for missing in cause.names:
-                fields.setdefault(missing, "required (or give a GeoJSON geometry)")
+                fields.setdefault(missing, _("Diese Angabe fehlt (oder eine GeoJSON-Geometrie angeben)."))
             continue
-        message = item["msg"].removeprefix("Value error, ")
-        fields.setdefault(name or "geometry", message)
+        fields.setdefault(name or "geometry", pydantic_message(item))
     return fields
 
 
 def _validate(model, payload: Any):
     if not isinstance(payload, dict):
-        raise BadRequest("The body must be a JSON object.", {"body": "expected a JSON object"})
+        raise BadRequest(_("Der Inhalt muss ein JSON-Objekt sein."), {"body": _("JSON-Objekt erwartet.")})
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", _fields_from(exc)) from None
+        raise ValidationFailed(_("Einige Angaben sind nicht gültig."), _fields_from(exc)) from None
 
 
 def parse_finding(payload: Any) -> NewFinding:
@@ -178,18 +180,22 @@ def _float_list(raw: str, name: str, count: int) -> list[float]:
     try:
         values = [float(part) for part in raw.split(",")]
     except ValueError:
-        raise ValidationFailed(f"{name} must be numbers", {name: "must be comma-separated numbers"}) from None
+        raise ValidationFailed(_("%(name)s: bitte Zahlen angeben.", name=name),
+                               {name: _("Bitte Zahlen durch Kommas getrennt angeben.")}) from None
     if len(values) != count or not all(math.isfinite(v) for v in values):
-        raise ValidationFailed(f"{name} must be {count} finite numbers", {name: f"must be {count} finite numbers"})
+        raise ValidationFailed(_("%(name)s: bitte %(count)s endliche Zahlen angeben.", name=name, count=count),
+                               {name: _("Bitte %(count)s endliche Zahlen angeben.", count=count)})
     return values
 
 
 def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     west, south, east, north = _float_list(raw, "bbox", 4)
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
-        raise ValidationFailed("bbox out of range", {"bbox": "must be W,S,E,N in longitude/latitude"})
+        raise ValidationFailed(_("Der Kartenausschnitt (bbox) ist außerhalb des gültigen Bereichs."),
+                               {"bbox": _("Bitte W,S,E,N als Längen- und Breitengrade angeben.")})
     if west >= east or south >= north:
-        raise ValidationFailed("bbox is empty", {"bbox": "west must be < east and south < north"})
+        raise ValidationFailed(_("Der Kartenausschnitt (bbox) ist leer."),
+                               {"bbox": _("West muss kleiner als Ost sein und Süd kleiner als Nord.")})
     return west, south, east, north
 
 
@@ -211,20 +217,20 @@ def parse_finding_filter(args, default_limit: int, max_limit: int) -> FindingFil
             errors.update(exc.fields)
             continue
         except ValueError:
-            errors[name] = "not a valid " + ("UUID" if name == "walk" else "whole number")
+            errors[name] = _("Keine gültige UUID.") if name == "walk" else _("Muss eine ganze Zahl sein.")
             continue
         if name == "bbox":
             flt.bbox = value
         elif name == "walk":
             flt.walk_id = value
         elif not 1 <= value <= max_limit:
-            errors["limit"] = f"must be between 1 and {max_limit}"
+            errors["limit"] = _("Muss zwischen 1 und %(limit)s liegen.", limit=max_limit)
         else:
             flt.limit = value
     flt.district = args.get("district") or None
     flt.categories = [c for c in (args.get("category") or "").split(",") if c]
     if errors:
-        raise ValidationFailed("Some query parameters are not valid.", errors)
+        raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), errors)
     return flt
 
 
@@ -235,7 +241,7 @@ def parse_optional_uuid(args, name: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(raw)
     except ValueError:
-        raise ValidationFailed(f"{name} is not valid", {name: "not a valid UUID"}) from None
+        raise ValidationFailed(_("%(name)s ist nicht gültig.", name=name), {name: _("Keine gültige UUID.")}) from None
 
 
 class NearbyQuery(BaseModel):
@@ -253,6 +259,6 @@ def parse_nearby(args) -> dict:
     try:
         query = NearbyQuery.model_validate(args.to_dict())
     except ValidationError as exc:
-        raise ValidationFailed("Some query parameters are not valid.", _fields_from(exc)) from None
+        raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), _fields_from(exc)) from None
     return {"lat": query.lat, "lon": query.lon, "category": query.category,
             "radius_m": query.radius, "walk_id": query.walk}

@@ -1,15 +1,27 @@
-// Entry point: reads the server config, wires map, layers and the capture sheet.
+// Entry point of both map pages: `/` (all findings in view) and a walk's map (its route,
+// meeting point and all its pins, polled). Reads the server config, wires map, layers,
+// the capture sheet and the popup buttons.
 
 import { STRINGS } from './strings.js';
 import { setDefaultHeaders } from './api.js';
-import { createMap, createDistrictLayer, addLayerControl, createFindingsLayer } from './map.js';
+import { createMap, createDistrictLayer, addLayerControl } from './map.js';
+import { createFindingsLayer } from './findings.js';
+import { loadCategories } from './categories.js';
+import { showWalk } from './walkmap.js';
+import { createSync } from './sync.js';
 import { createCapture } from './capture.js';
+import { isConfirmed, setConfirmed } from './votes.js';
 
 const ANNOUNCE_MS = { info: 8000, error: 12000 };
 
-/** Server config rendered by the template (map.html → #mapapp-config). */
+/** JSON rendered by the template into <script type="application/json" id="…">. */
+function readJson(id) {
+  return JSON.parse(document.getElementById(id)?.textContent || 'null');
+}
+
+/** Server config rendered by the template (→ #mapapp-config). */
 function readConfig() {
-  const config = JSON.parse(document.getElementById('mapapp-config')?.textContent || 'null');
+  const config = readJson('mapapp-config');
   if (!config?.api?.findings || !config.api.categories || !config.api.districts || !config.center) {
     throw new Error('mapapp-config is missing or incomplete');
   }
@@ -38,9 +50,32 @@ function createAnnouncer(region) {
 
 const announce = createAnnouncer(document.getElementById('status'));
 
+/** What the popup buttons do; `capture` and `sync` are filled in once they exist. */
+function popupActions(config, refs) {
+  return {
+    edit: (feature) => refs.capture.edit(feature),
+    remove: (feature) => refs.sync.remove(feature).catch((err) => {
+      console.error(err);
+      announce(STRINGS.errors.unexpected, 'error');
+    }),
+    isConfirmed,
+    async confirm(feature, on) {
+      try {
+        const count = await setConfirmed(config.api.findings, feature.id ?? feature.properties?.id, on);
+        announce(on ? STRINGS.nearby.thanksShort : STRINGS.popup.unconfirmed);
+        return count;
+      } catch (err) {
+        announce(err?.body?.message || STRINGS.errors.network, 'error');
+        throw err;
+      }
+    },
+  };
+}
+
 async function init() {
   if (!window.L) throw new Error('Leaflet (window.L) is not loaded');
   const config = readConfig();
+  const assets = readJson('mapapp-assets') ?? {};
   if (config.csrf_token) setDefaultHeaders({ 'X-CSRFToken': config.csrf_token });
 
   const { map, baseLayers } = createMap(document.getElementById('map'), config);
@@ -48,21 +83,40 @@ async function init() {
   const onDistrictError = () => announce(STRINGS.errors.districts, 'error');
   const districts = createDistrictLayer(config.api.districts, 'stadtbezirk', { labels: true, onError: onDistrictError });
   const quarters = createDistrictLayer(config.api.districts, 'ortsteil', { onError: onDistrictError });
-  districts.addTo(map);
+  const overlays = { [STRINGS.map.districts]: districts, [STRINGS.map.quarters]: quarters };
+  if (config.walk) {
+    const walk = showWalk(map, config.walk);
+    if (walk.route) overlays[STRINGS.walk.route] = walk.route;
+  } else {
+    districts.addTo(map);
+  }
 
-  const findings = createFindingsLayer(map, { url: config.api.findings, announce });
-  findings.layer.addTo(map);
-
-  addLayerControl(map, baseLayers, {
-    [STRINGS.map.districts]: districts,
-    [STRINGS.map.quarters]: quarters,
-    [STRINGS.map.findings]: findings.layer,
+  const refs = {};
+  const findings = createFindingsLayer(map, {
+    url: config.api.findings, walkId: config.walk_id ?? null, announce, actions: popupActions(config, refs),
   });
+  findings.layer.addTo(map);
+  overlays[STRINGS.map.findings] = findings.layer;
+  addLayerControl(map, baseLayers, overlays);
 
-  const capture = createCapture({ map, config, findings, announce });
+  refs.sync = createSync({
+    findings, announce, findingsUrl: config.api.findings, onRejected: (draft) => refs.capture.reopen(draft),
+  });
+  refs.capture = createCapture({ map, config, findings, sync: refs.sync, announce, assets });
 
+  const categories = loadCategories(config.api.categories, config.walk_id ?? null)
+    .then((list) => refs.capture.setCategories(list))
+    .catch((err) => {
+      announce(STRINGS.errors.categories, 'error');
+      const error = document.getElementById('category-error');
+      if (error) {
+        error.textContent = STRINGS.errors.categories;
+        error.hidden = false;
+      }
+      throw err;
+    });
   findings.reload();
-  await Promise.allSettled([capture.loadCategories(), findings.firstLoad]);
+  await Promise.allSettled([categories, findings.firstLoad]);
   document.body.dataset.ready = '1';
 }
 

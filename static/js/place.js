@@ -1,35 +1,56 @@
-// Choosing the place of a new finding: own location (GPS) or a tap on the map,
-// shown as a draggable pin (plus the accuracy circle for GPS positions).
+// Choosing where a finding is: own location (GPS, with its accuracy circle), a tap on the
+// map, the place a photo was taken (see exif.js), each shown as a draggable pin; or a
+// stretch drawn vertex by vertex ("Strecke", see line.js).
 
 import { STRINGS, format } from './strings.js';
+import { createLineDrawer } from './line.js';
 
 const L = window.L;
 const GEO_OPTIONS = { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 };
 const GEO_ERRORS = { 1: 'geoDenied', 2: 'geoUnavailable', 3: 'geoTimeout' };
+const round = (value) => Math.round(value * 1e7) / 1e7;
 
 /**
  * @param {L.Map} map
  * @param {{locateButton: HTMLButtonElement, tapButton: HTMLButtonElement, accuracyText: HTMLElement,
  *          hint: HTMLElement, onChange: Function, onError: (message: string) => void,
- *          onTapMode: (on: boolean) => void}} options
+ *          onTapMode: (on: boolean) => void,
+ *          line?: {button: HTMLButtonElement, tools: HTMLElement, undo: HTMLButtonElement,
+ *                  done: HTMLButtonElement, count: HTMLElement}}} options
+ *   `line` is optional: without it only points can be placed (the page `/`).
  */
-export function createPlacePicker(map, { locateButton, tapButton, accuracyText, hint, onChange, onError, onTapMode }) {
-  const state = { latlng: null, accuracy: null, tapping: false, marker: null, circle: null, generation: 0 };
+export function createPlacePicker(map, { locateButton, tapButton, accuracyText, hint, onChange, onError, onTapMode, line: lineUi }) {
+  const state = { latlng: null, accuracy: null, tapping: false, marker: null, circle: null, generation: 0, changed: false };
   const container = map.getContainer();
+  const line = createLineDrawer(map, { onChange: lineChanged });
 
-  /** After the layout changed (sheet opened/closed/collapsed): resize the map, keep the pin in view. */
+  const busy = () => state.tapping || line.drawing;
+
+  /** After the layout changed (sheet opened/closed/collapsed): resize the map, keep the place in view. */
   function relayout() {
     map.invalidateSize({ pan: false });
-    if (state.latlng && !map.getBounds().pad(-0.1).contains(state.latlng)) map.panTo(state.latlng);
+    const at = state.latlng ?? line.middle();
+    if (at && !map.getBounds().pad(-0.1).contains(at)) map.panTo(at);
   }
 
   function restingHint() {
-    hint.textContent = state.latlng ? STRINGS.capture.placeSet : STRINGS.capture.chooseHow;
+    if (line.complete) hint.textContent = format(STRINGS.capture.lineSet, { n: line.count });
+    else hint.textContent = state.latlng ? STRINGS.capture.placeSet : STRINGS.capture.chooseHow;
   }
 
+  function removePoint() {
+    state.marker?.remove();
+    state.circle?.remove();
+    Object.assign(state, { marker: null, circle: null, latlng: null, accuracy: null });
+    accuracyText.textContent = '';
+  }
+
+  /** Put the draggable pin at `latlng`; `accuracy` in metres draws the circle. */
   function set(latlng, accuracy = null) {
+    if (line.count) line.clear();
     state.latlng = L.latLng(latlng);
     state.accuracy = accuracy;
+    state.changed = true;
     if (!state.marker) {
       const icon = L.divIcon({ className: 'draft-marker', html: false, iconSize: [44, 44], iconAnchor: [22, 44] });
       state.marker = L.marker(state.latlng, { icon, draggable: true, autoPan: true, keyboard: false, zIndexOffset: 1000 });
@@ -38,6 +59,7 @@ export function createPlacePicker(map, { locateButton, tapButton, accuracyText, 
         hint.textContent = STRINGS.capture.placeMoved;
       });
       state.marker.addTo(map);
+      state.marker.getElement()?.setAttribute('role', 'img'); // aria-label needs a role (axe: aria-prohibited-attr)
       state.marker.getElement()?.setAttribute('aria-label', STRINGS.marker.draft);
     } else {
       state.marker.setLatLng(state.latlng);
@@ -52,25 +74,57 @@ export function createPlacePicker(map, { locateButton, tapButton, accuracyText, 
 
   function setTapMode(on) {
     if (state.tapping === on) return;
+    if (on) stopDrawing();
     state.tapping = on;
     tapButton.setAttribute('aria-pressed', String(on));
+    modeChanged(on ? STRINGS.capture.tapNow : null);
+  }
+
+  /** Shared by tapping and drawing: crosshair, keyboard shortcut, collapsed sheet, hint. */
+  function modeChanged(activeHint) {
+    const on = busy();
     container.classList.toggle('map--tapping', on);
-    // Keyboard: Enter on the focused map places the pin at the map centre.
+    // Keyboard: Enter on the focused map places the pin (or a vertex) at the map centre.
     if (on) container.setAttribute('aria-keyshortcuts', 'Enter');
     else container.removeAttribute('aria-keyshortcuts');
-    if (on) hint.textContent = STRINGS.capture.tapNow;
+    if (activeHint) hint.textContent = activeHint;
     else restingHint();
     onTapMode(on);
     relayout();
   }
 
-  function placeByTap(latlng) {
-    set(latlng, null);
-    setTapMode(false);
+  // ---- lines -------------------------------------------------------------
+
+  function setDrawing(on) {
+    if (!lineUi || line.drawing === on) return;
+    if (on) {
+      setTapMode(false);
+      removePoint();
+      line.start();
+    } else if (!line.finish()) {
+      line.clear(); // fewer than two points: no line
+    }
+    modeChanged(on ? STRINGS.capture.lineNow : null);
+    onChange();
   }
+
+  const stopDrawing = () => setDrawing(false);
+
+  function lineChanged() {
+    if (line.count) state.changed = true;
+    if (!lineUi) return;
+    lineUi.button.setAttribute('aria-pressed', String(line.drawing));
+    lineUi.tools.hidden = !line.drawing;
+    lineUi.undo.disabled = !line.count;
+    lineUi.done.disabled = !line.canFinish;
+    lineUi.count.textContent = line.drawing ? format(STRINGS.capture.linePoints, { n: line.count }) : '';
+  }
+
+  // ---- GPS ---------------------------------------------------------------
 
   function locate() {
     setTapMode(false);
+    stopDrawing();
     if (!navigator.geolocation) {
       onError(STRINGS.errors.geoUnsupported);
       return;
@@ -97,32 +151,91 @@ export function createPlacePicker(map, { locateButton, tapButton, accuracyText, 
     }, GEO_OPTIONS);
   }
 
-  /** Remove the pin and forget the place (sheet closed or finding saved). */
+  // ---- whole picker ------------------------------------------------------
+
+  /** Remove pin or line and forget the place (sheet closed or finding saved). */
   function reset() {
     state.generation += 1; // ignore late geolocation answers
     setTapMode(false);
-    state.marker?.remove();
-    state.circle?.remove();
-    Object.assign(state, { marker: null, circle: null, latlng: null, accuracy: null });
-    accuracyText.textContent = '';
-    restingHint();
+    const wasDrawing = line.drawing;
+    line.clear();
+    removePoint();
+    state.changed = false;
+    if (wasDrawing) modeChanged(null);
+    else restingHint();
+  }
+
+  function onMapTap(latlng) {
+    if (state.tapping) {
+      set(latlng, null);
+      setTapMode(false);
+    } else if (line.drawing) {
+      line.add(latlng);
+      onChange();
+    }
   }
 
   locateButton.addEventListener('click', locate);
   tapButton.addEventListener('click', () => setTapMode(!state.tapping));
-  map.on('click', (event) => {
-    if (state.tapping) placeByTap(event.latlng);
+  lineUi?.button.addEventListener('click', () => setDrawing(!line.drawing));
+  lineUi?.undo.addEventListener('click', () => {
+    line.undo();
+    onChange();
   });
+  lineUi?.done.addEventListener('click', () => {
+    setDrawing(false);
+    lineUi.button.focus();
+  });
+  map.on('click', (event) => onMapTap(event.latlng));
   container.addEventListener('keydown', (event) => {
-    if (state.tapping && event.key === 'Enter' && event.target === container) placeByTap(map.getCenter());
+    if (busy() && event.key === 'Enter' && event.target === container) onMapTap(map.getCenter());
   });
 
   reset();
   return {
+    /** The pin's position (points only). */
     get latlng() { return state.latlng; },
     get accuracy() { return state.accuracy; },
-    get tapping() { return state.tapping; },
+    /** Tapping for a pin or drawing a line: the sheet shows only the place part. */
+    get tapping() { return busy(); },
+    /** A place is chosen: a pin, or a finished line. */
+    get ready() { return Boolean(state.latlng) || line.complete; },
+    /** Whether the place was set or moved since `reset`/`load`. */
+    get changed() { return state.changed; },
+    /** A point to look up nearby findings at (the pin, or the middle of the line). */
+    get anchor() { return state.latlng ?? (line.complete ? line.middle() : null); },
+    /** The place as request fields: {lat, lon, accuracy_m?} or {geometry}. */
+    fields() {
+      if (line.complete) return { geometry: line.geometry() };
+      if (!state.latlng) return {};
+      const fields = { lat: round(state.latlng.lat), lon: round(state.latlng.lng) };
+      if (state.accuracy != null) fields.accuracy_m = Math.round(state.accuracy * 10) / 10;
+      return fields;
+    },
+    /** Pin at a given place, e.g. where a photo was taken; the view follows. */
+    placeAt(latlng, message) {
+      setTapMode(false);
+      stopDrawing();
+      set(latlng, null);
+      if (message) hint.textContent = message;
+      map.setView(state.latlng, Math.max(map.getZoom(), 17));
+    },
+    /** Show the place of an existing finding (editing); nothing counts as changed yet. */
+    load(geometry) {
+      reset();
+      if (geometry?.type === 'Point') {
+        const [lon, lat] = geometry.coordinates;
+        set([lat, lon], null);
+      } else if (geometry?.type === 'LineString') {
+        line.load(geometry.coordinates);
+        restingHint();
+        onChange();
+      }
+      state.changed = false;
+      relayout();
+    },
     setTapMode,
+    stopDrawing,
     relayout,
     reset,
   };

@@ -1,11 +1,15 @@
 // All user-visible texts used by the JavaScript modules, in one place.
 // Static texts of the page itself live in the templates.
-// For i18n later: swap this object (e.g. load STRINGS_EN) and set `lang`.
+// The server renders these texts in the page's language into
+// <script type="application/json" id="mapapp-strings"> (see base.html); the German texts
+// below are the fallback for anything missing there. A new key goes here AND, with its
+// German text in N_(), into mapapp/js_strings.py (tests/i18n checks that both match).
 
-export const STRINGS = Object.freeze({
+const GERMAN = {
   lang: 'de',
   locale: 'de-DE',
   timeZone: 'Europe/Berlin',
+  dir: 'ltr',
 
   map: {
     zoomIn: 'Vergrößern',
@@ -24,11 +28,27 @@ export const STRINGS = Object.freeze({
     created: 'Gemeldet',
     noDescription: 'Keine Beschreibung',
     unknownCategory: 'Fund',
+    mine: 'Meins',
+    pending: 'Noch nicht gesendet',
+    photoAlt: 'Foto {n} von {count}',
+    urgency: 'Dringlichkeit',
+    urgencyValue: '{n} von 5',
+    edit: 'Bearbeiten',
+    delete: 'Löschen',
+    deleteQuestion: 'Diesen Fund wirklich löschen?',
+    deleteCancel: 'Abbrechen',
+    deleteConfirm: 'Ja, löschen',
+    confirm: '+1 Ich habe das auch gesehen ({n})',
+    confirmed: '✓ Du hast das auch gesehen ({n})',
+    confirmations: 'Von anderen bestätigt: {n}',
+    unconfirmed: 'Deine Stimme wurde zurückgenommen.',
   },
 
   marker: {
     finding: '{category}: Fund anzeigen',
     draft: 'Gewählter Ort, verschiebbar',
+    mine: 'Mein Fund – {category}: anzeigen',
+    pending: '{category}: noch nicht gesendet',
   },
 
   capture: {
@@ -40,6 +60,71 @@ export const STRINGS = Object.freeze({
     accuracy: 'Genauigkeit ± {m} m',
     sending: 'Wird gesendet …',
     charCount: '{n} von {max} Zeichen',
+    editTitle: 'Fund bearbeiten',
+    editSend: 'Änderungen speichern',
+    lineNow: 'Tippe nacheinander auf die Karte, um die Strecke zu zeichnen.',
+    linePoints: 'Punkte der Strecke: {n}',
+    lineSet: 'Strecke gesetzt (Punkte: {n}). Mit „Strecke“ weiterzeichnen.',
+  },
+
+  sync: {
+    waitingOne: '1 Fund wartet auf Verbindung',
+    waitingMany: '{n} Funde warten auf Verbindung',
+    lastSent: 'zuletzt gesendet {time}',
+    allSent: 'Alles gesendet · zuletzt {time}',
+    offline: 'Offline – Funde werden gespeichert',
+    rejectedFinding: 'Ein Fund wurde vom Server abgelehnt und verworfen.',
+    rejectedPhoto: 'Ein Foto wurde vom Server abgelehnt und verworfen.',
+    rejectedEdit: 'Eine Änderung wurde vom Server abgelehnt und verworfen.',
+    rejectedDelete: 'Eine Löschung wurde vom Server abgelehnt.',
+  },
+
+  walk: {
+    meetingPoint: 'Treffpunkt',
+    route: 'Geplante Route',
+  },
+
+  photos: {
+    alt: 'Foto {n}',
+    remove: 'Foto {n} entfernen',
+    count: '{n} von {max} Fotos',
+    notImage: 'Nur Bilder können angehängt werden.',
+    tooMany: 'Höchstens {max} Fotos pro Fund.',
+    added: 'Foto hinzugefügt ({n} von {max}).',
+    removed: 'Foto entfernt.',
+  },
+
+  photoPlace: {
+    found: 'Das Foto enthält seinen Aufnahmeort. Ort aus dem Foto übernehmen?',
+    none: 'Das Foto enthält keinen Aufnahmeort. Bitte den Ort wählen.',
+    taken: 'Ort aus dem Foto übernommen. Die Markierung lässt sich verschieben.',
+  },
+
+  attributes: {
+    required: '(Pflichtangabe)',
+    missing: 'Bitte beantworten.',
+    notANumber: 'Bitte eine Zahl eingeben.',
+  },
+
+  nearby: {
+    question: 'Schon in der Nähe gemeldet: {n}',
+    found: 'Ähnliche Funde in der Nähe: {n}. Ist es einer davon?',
+    distance: '{m} m',
+    photoAlt: 'Foto des Fundes',
+    confirm: '+1 Ich habe das auch gesehen',
+    failed: 'Die Stimme konnte nicht gezählt werden. Bitte erneut versuchen.',
+    thanks: 'Danke! Deine Stimme wurde gezählt (jetzt {n}). Es wurde kein neuer Fund angelegt.',
+    thanksShort: 'Danke! Deine Stimme wurde gezählt.',
+    answerFirst: 'Bitte zuerst oben antworten: Ist es einer davon?',
+  },
+
+  saving: {
+    sent: 'Gespeichert.',
+    edited: 'Änderung gespeichert.',
+    deleted: 'Fund gelöscht.',
+    deleting: 'Wird gelöscht …',
+    deleteQueued: 'Löschen vorgemerkt – wird gesendet, sobald wieder Verbindung besteht.',
+    queuedOffline: 'Auf dem Gerät gespeichert – wird gesendet, sobald wieder Verbindung besteht.',
   },
 
   saved: 'Gespeichert: {category} in {place}',
@@ -60,14 +145,40 @@ export const STRINGS = Object.freeze({
     geoUnavailable: 'Der Standort ist gerade nicht verfügbar. Bitte auf die Karte tippen.',
     geoTimeout: 'Der Standort konnte nicht rechtzeitig ermittelt werden. Bitte erneut versuchen oder auf die Karte tippen.',
   },
-});
+};
+
+/** The translated texts the server rendered into the page ({} when absent or broken). */
+function serverStrings() {
+  try {
+    const data = JSON.parse(document.getElementById('mapapp-strings')?.textContent || 'null');
+    return data && typeof data === 'object' ? data : {};
+  } catch {
+    return {};
+  }
+}
+
+/** `fallback` with every text that `given` has for the same key (nested objects merged). */
+function merge(fallback, given) {
+  const out = { ...fallback };
+  for (const [key, value] of Object.entries(given ?? {})) {
+    const base = fallback[key];
+    if (value && typeof value === 'object') {
+      if (base === undefined || (base && typeof base === 'object')) out[key] = Object.freeze(merge(base ?? {}, value));
+    } else if (typeof value === 'string' && value && (base === undefined || typeof base === 'string')) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export const STRINGS = Object.freeze(merge(GERMAN, serverStrings()));
 
 /** Replace `{name}` placeholders with values from `vars`. */
 export function format(template, vars = {}) {
   return template.replace(/\{(\w+)\}/g, (match, key) => (key in vars ? String(vars[key]) : match));
 }
 
-/** Label of a category in the current language, falling back to German, then the slug. */
+/** Label of a category in the current language (`label` from the API), else German, else the slug. */
 export function categoryLabel(category) {
-  return category?.[`label_${STRINGS.lang}`] || category?.label_de || category?.slug || '';
+  return category?.label || category?.[`label_${STRINGS.lang}`] || category?.label_de || category?.slug || '';
 }

@@ -67,3 +67,16 @@ def test_unchanged_walk_findings_answer_304(client, session):
     assert client.get(f"/api/findings?walk={walk}", headers={"If-None-Match": etag}).status_code == 304
     client.post("/api/findings", json=finding_payload(*BISMARCKPLATZ, walk_id=str(walk)))
     assert client.get(f"/api/findings?walk={walk}", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_walk_detail_by_id_and_join_code(client, session):
+    walk = make_walk(session, title="Alt-Homberg: Einzelhandel")
+    offer(session, walk, "empty_shop")
+    by_id = client.get(f"/api/walks/{walk}").get_json()
+    by_code = client.get(f"/api/walks/{by_id['join_code']}").get_json()
+    assert by_id == by_code
+    assert by_id["title"] == "Alt-Homberg: Einzelhandel"
+    assert by_id["categories"] == ["empty_shop"]
+    (south, west), (north, east) = by_id["bounds"]
+    assert south < BISMARCKPLATZ[0] < north and west < BISMARCKPLATZ[1] < east
+    assert client.get("/api/walks/nosuchcode").status_code == 404

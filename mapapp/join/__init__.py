@@ -1,0 +1,64 @@
+"""Joining a walk from its link or QR code (``/w/<join_code>``) and the printable handout."""
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, url_for
+from flask_babel import format_date
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+bp = Blueprint("join", __name__)
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+
+
+def join_url(join_code: str) -> str:
+    """The absolute join link; ``PUBLIC_BASE_URL`` (e.g. behind a proxy) wins over the request's host."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for("join.join_page", join_code=join_code)
+    return url_for("join.join_page", join_code=join_code, _external=True)
+
+
+def walk_client_config(walk: dict) -> dict:
+    """The map page's config (``capture.client_config()``) narrowed to one walk.
+
+    Adds ``walk_id``, ``walk`` (the ``walk_detail`` dict) and centres the map on the
+    meeting point; the page's scripts may fit ``walk["bounds"]`` instead.
+    """
+    from mapapp.capture import client_config
+
+    config = client_config()
+    config["walk_id"] = walk["id"]
+    config["walk"] = walk
+    if walk.get("meeting_point"):
+        lon, lat = walk["meeting_point"]["coordinates"]
+        config["center"] = [lat, lon]
+    return config
+
+
+def known_participant(session: Session, participant_id: uuid.UUID | None) -> bool:
+    """True when the participant in the cookie still exists (they joined before)."""
+    if participant_id is None:
+        return False
+    return bool(session.execute(text("SELECT 1 FROM participants WHERE id = :id"), {"id": participant_id}).scalar())
+
+
+@bp.app_template_filter("walk_when")
+def walk_when(walk: dict) -> str:
+    """"Samstag, 12. September 2026, 12:00–14:00" in Duisburg's time; empty without a start."""
+    if not walk.get("starts_at"):
+        return ""
+    starts = _local(walk["starts_at"])
+    when = f"{format_date(starts.date(), 'full')}, {starts:%H:%M}"
+    if walk.get("ends_at"):
+        when += f"–{_local(walk['ends_at']):%H:%M}"
+    return when
+
+
+def _local(value: str | datetime) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(LOCAL_TIME)
+
+
+from mapapp.join import routes  # noqa: E402,F401  (routes attach themselves to bp)

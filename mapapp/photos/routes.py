@@ -1,0 +1,128 @@
+"""Thin routes for photos of findings: upload (raw PUT or multipart POST), list, delete, serve.
+
+The app-wide body limit stays small for JSON; the upload views raise it for their own
+request only, before anything reads the body.
+"""
+import re
+from urllib.parse import unquote
+
+from flask import abort, current_app, jsonify, request, send_file
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+
+from mapapp.config import var_dir
+from mapapp.db import db
+from mapapp.errors import ValidationFailed
+from mapapp.participants import current_participant_id
+from mapapp.photos import bp, service
+from mapapp.photos.processing import PhotoRefused
+from mapapp.photos.storage import KINDS, LocalStorage, Storage, photo_key
+
+SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+STORED_SHA256 = re.compile(r"[0-9a-f]{64}")
+MULTIPART_SLACK = 1024 * 1024
+ONE_YEAR = 365 * 24 * 3600
+MB = 1024 * 1024
+
+
+@bp.record_once
+def _set_up_storage(state) -> None:
+    """Keep photos under ``UPLOAD_DIR`` (default ``var/uploads``) unless a storage was set."""
+    app = state.app
+    app.extensions.setdefault("photo_storage", LocalStorage(app.config.get("UPLOAD_DIR") or var_dir() / "uploads"))
+
+
+def storage() -> Storage:
+    return current_app.extensions["photo_storage"]
+
+
+def limits() -> service.Limits:
+    config, default = current_app.config, service.Limits()
+    return service.Limits(
+        max_bytes=config.get("PHOTO_MAX_BYTES", default.max_bytes),
+        max_pixels=config.get("PHOTO_MAX_PIXELS", default.max_pixels),
+        per_finding=config.get("PHOTOS_PER_FINDING", default.per_finding),
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(err):
+    why = f"is too large (at most {limits().max_bytes // MB} MB)"
+    return jsonify(error="too_large", message=f"The photo {why}.", fields={"photo": why}), 413
+
+
+@bp.put("/api/findings/<uuid:finding_id>/photos/<sha256>")
+def put_photo(finding_id, sha256):
+    """Store the body as a photo named by the sha256 of its bytes; 201 new, 200 already there."""
+    if not SHA256.fullmatch(sha256):
+        raise ValidationFailed("The URL must end in the photo's sha256.",
+                               {"sha256": "must be 64 hexadecimal characters"})
+    mimetype = request.mimetype
+    if mimetype and not (mimetype.startswith("image/") or mimetype == "application/octet-stream"):
+        raise UnsupportedMediaType("Send the photo itself as the body (image/* or application/octet-stream).")
+    service.require_owner(db.session, finding_id, current_participant_id())
+    lim = limits()
+    request.max_content_length = lim.max_bytes
+    filename = unquote(request.headers.get("X-Filename", ""), errors="replace") or "photo"
+    data = request.get_data(cache=False)
+    photo, created = service.add_photo(db.session, storage(), finding_id, data, filename, sha256, lim)
+    return jsonify(photo), 201 if created else 200
+
+
+@bp.post("/api/findings/<uuid:finding_id>/photos")
+def post_photos(finding_id):
+    """Store each file of the multipart field ``photo``; keep the good ones, name the bad ones."""
+    service.require_owner(db.session, finding_id, current_participant_id())
+    lim = limits()
+    request.max_content_length = lim.max_bytes * lim.per_finding + MULTIPART_SLACK
+    uploads = [upload for upload in request.files.getlist("photo") if upload.filename]
+    if not uploads:
+        raise ValidationFailed("No photo in the upload.", {"photo": "attach one or more files as 'photo'"})
+    photos, problems, created_any = [], [], False
+    for upload in uploads:
+        data = upload.stream.read(lim.max_bytes + 1)
+        try:
+            photo, created = service.add_photo(db.session, storage(), finding_id, data,
+                                               upload.filename or "photo", None, lim)
+        except PhotoRefused as refused:
+            problems.append(refused.message)
+            continue
+        photos.append(photo)
+        created_any = created_any or created
+    body = {"photos": photos}
+    if problems:
+        body.update(error="validation_failed", message="Some photos were not stored.",
+                    fields={"photo": "; ".join(problems)})
+    status = 422 if not photos else 201 if created_any else 200
+    return jsonify(body), status
+
+
+@bp.get("/api/findings/<uuid:finding_id>/photos")
+def list_photos(finding_id):
+    return jsonify(photos=service.list_photos(db.session, finding_id))
+
+
+@bp.delete("/api/findings/<uuid:finding_id>/photos/<uuid:photo_id>")
+def delete_photo(finding_id, photo_id):
+    service.require_owner(db.session, finding_id, current_participant_id())
+    service.delete_photo(db.session, storage(), finding_id, photo_id)
+    return "", 204
+
+
+@bp.get("/photos/<stored_sha256>/<kind>.jpg")
+def photo_file(stored_sha256, kind):
+    """Serve a stored JPEG; its URL names its content, so caches may keep it for good."""
+    if kind not in KINDS or not STORED_SHA256.fullmatch(stored_sha256):
+        abort(404)
+    key, store = photo_key(stored_sha256, kind), storage()
+    if not store.exists(key):
+        abort(404)
+    try:
+        source = store.path(key) if isinstance(store, LocalStorage) else store.open(key)
+        response = send_file(source, mimetype="image/jpeg", max_age=ONE_YEAR, etag=f"{stored_sha256}-{kind}",
+                             conditional=True)
+    except FileNotFoundError:
+        abort(404)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,74 @@
+"""Where photo files live: a small key/value interface and a local-directory backend.
+
+Keys are content hashes (``ab/abcdef…_web.jpg``), so a file never changes once written
+and may be cached forever; an object store (S3 and friends) can implement the same
+four methods later without the rest of the app noticing.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+KINDS = ("web", "thumb")
+KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}_[a-z]+\.jpg$")
+
+
+def photo_key(sha256: str, kind: str) -> str:
+    """Return the storage key of one rendition (``web`` or ``thumb``) of a stored photo."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown photo kind {kind!r}")
+    return f"{sha256[:2]}/{sha256}_{kind}.jpg"
+
+
+class Storage(Protocol):
+    """What the photo service needs from a place to keep files."""
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def open(self, key: str) -> BinaryIO: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class LocalStorage:
+    """Files under ``root``, written atomically (temp file in the same directory, then rename)."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root).resolve()  # absolute: Flask's send_file reads relative paths from the package
+
+    def path(self, key: str) -> Path:
+        """Return the file for ``key``; only content-hash keys are accepted, so no '..' escapes."""
+        if not KEY.match(key):
+            raise ValueError(f"not a storage key: {key!r}")
+        return self.root / key
+
+    def put(self, key: str, data: bytes) -> None:
+        target = self.path(key)
+        if target.exists():
+            return  # same key, same content
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o644)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    def open(self, key: str) -> BinaryIO:
+        return self.path(key).open("rb")
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)

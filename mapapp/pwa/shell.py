@@ -1,0 +1,61 @@
+"""The app shell a phone keeps for offline use: which files, which version. No Flask here.
+
+The service worker precaches these files on install. Its cache name carries a version
+computed from their contents, so every deploy that changes a file changes the worker's
+bytes: browsers then install the new worker, which fetches the new shell and drops the
+old caches.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+# Folders and files under static/ that belong to the shell (relative to static/).
+SHELL_GLOBS = ("js/*.js", "css/*.css", "icons/*.png", "icons/*.svg", "favicon.svg")
+# The worker's own source lives in static/js but is served at /sw.js and never cached.
+WORKER_SOURCE = "js/sw.js"
+VENDOR_LEAFLET = ("leaflet.js", "leaflet.css")
+CONFIG_LINE = re.compile(r"^const CONFIG = .*;$", re.MULTILINE)
+
+
+def shell_files(static_dir: Path) -> list[str]:
+    """Return the shell's files under ``static_dir`` as sorted relative POSIX paths."""
+    found = {
+        path.relative_to(static_dir).as_posix()
+        for pattern in SHELL_GLOBS
+        for path in static_dir.glob(pattern)
+        if path.is_file()
+    }
+    found.discard(WORKER_SOURCE)
+    return sorted(found)
+
+
+def leaflet_files(leaflet_dir: Path) -> list[str]:
+    """Return Leaflet's script, stylesheet and control images, relative to its directory."""
+    images = sorted(p.relative_to(leaflet_dir).as_posix() for p in (leaflet_dir / "images").glob("*.png"))
+    return [name for name in VENDOR_LEAFLET if (leaflet_dir / name).is_file()] + images
+
+
+def exifr_files(dist_dir: Path) -> list[str]:
+    """Return exifr's ES module builds (imported on the first photo, which may be taken offline)."""
+    return sorted(p.name for p in dist_dir.glob("*.esm.mjs")) if dist_dir.is_dir() else []
+
+
+def version(files: list[Path], extra: str = "") -> str:
+    """Return a short hash over the files' names and contents (and ``extra``, e.g. the shell URL list)."""
+    digest = hashlib.sha256(extra.encode())
+    for path in files:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def render_worker(source: str, version_tag: str, precache: list[str], pages: list[str]) -> str:
+    """Put the version and the URL lists into the worker's ``const CONFIG = …;`` line."""
+    config = json.dumps({"version": version_tag, "precache": precache, "pages": pages}, separators=(",", ":"))
+    rendered, count = CONFIG_LINE.subn(lambda _: f"const CONFIG = {config};", source, count=1)
+    if count != 1:
+        raise ValueError("sw.js has no `const CONFIG = …;` line to fill in")
+    return rendered

@@ -1,0 +1,178 @@
+// Category-specific questions (category.attributes, Open311-like) as form controls:
+// singlevaluelist → radio buttons, multivaluelist → checkboxes, string → input,
+// text → textarea, number → number input, datetime → date input.
+// Answers go to the API as `attributes: {code: value}` (multivaluelist: array of keys).
+
+import { STRINGS } from './strings.js';
+import { localLabel } from './categories.js';
+import { el } from './popup.js';
+
+const TEXT_MAX = { string: 200, text: 2000 };
+const idOf = (code) => `attr-${code}`;
+
+function legendText(question) {
+  const label = el('span', null, localLabel(question));
+  if (!question.required) return [label];
+  return [label, ' ', el('span', 'required-mark', STRINGS.attributes.required)];
+}
+
+/** Radio buttons or checkboxes in a fieldset; large rows for thumbs. */
+function choiceField(question) {
+  const multiple = question.datatype === 'multivaluelist';
+  const fieldset = el('fieldset', 'group question');
+  const legend = el('legend', 'group__legend');
+  legend.append(...legendText(question));
+  const list = el('div', 'choice-list');
+  list.setAttribute('role', multiple ? 'group' : 'radiogroup');
+  if (question.required && !multiple) list.setAttribute('aria-required', 'true');
+  for (const value of question.values ?? []) {
+    const input = el('input');
+    input.type = multiple ? 'checkbox' : 'radio';
+    input.name = idOf(question.code);
+    input.value = value.key;
+    const option = el('label', 'choice');
+    option.append(input, el('span', 'choice__label', localLabel(value)));
+    list.append(option);
+  }
+  fieldset.append(legend, list);
+  return fieldset;
+}
+
+/** One text, number or date input with its label. */
+function inputField(question) {
+  const wrapper = el('div', 'group question');
+  const label = el('label', 'group__legend');
+  label.htmlFor = idOf(question.code);
+  label.append(...legendText(question));
+  let input;
+  if (question.datatype === 'text') {
+    input = el('textarea', 'textarea');
+    input.rows = 2;
+  } else {
+    input = el('input', 'input');
+    input.type = { number: 'number', datetime: 'date' }[question.datatype] ?? 'text';
+    if (input.type === 'number') {
+      input.step = 'any';
+      input.inputMode = 'decimal';
+    }
+  }
+  if (TEXT_MAX[question.datatype]) input.maxLength = TEXT_MAX[question.datatype];
+  input.id = idOf(question.code);
+  input.name = idOf(question.code);
+  if (question.required) input.setAttribute('aria-required', 'true');
+  wrapper.append(label, input);
+  return wrapper;
+}
+
+/**
+ * @param {HTMLElement} container where the questions go (emptied on each render)
+ * @param {{onChange?: Function}} options
+ */
+export function createAttributeFields(container, { onChange } = {}) {
+  let questions = [];
+  const blocks = new Map(); // code → {root, error}
+
+  function render(category, values = {}) {
+    questions = category?.attributes ?? [];
+    blocks.clear();
+    container.replaceChildren(...questions.map((question) => {
+      const root = question.values?.length && question.datatype.endsWith('valuelist') ? choiceField(question) : inputField(question);
+      const error = el('p', 'field-error');
+      error.id = `${idOf(question.code)}-error`;
+      error.hidden = true;
+      root.append(error);
+      root.dataset.code = question.code;
+      root.setAttribute('aria-describedby', error.id);
+      blocks.set(question.code, { root, error, question });
+      fill(question, root, values[question.code]);
+      return root;
+    }));
+    container.hidden = !questions.length;
+  }
+
+  function fill(question, root, value) {
+    if (value === undefined || value === null) return;
+    if (question.datatype.endsWith('valuelist')) {
+      const keys = new Set(Array.isArray(value) ? value : [value]);
+      root.querySelectorAll('input').forEach((input) => { input.checked = keys.has(input.value); });
+    } else {
+      const input = root.querySelector('input, textarea');
+      input.value = question.datatype === 'datetime' ? String(value).slice(0, 10) : String(value);
+    }
+  }
+
+  /** The answer to one question, or undefined when unanswered (or not a number). */
+  function read({ question, root }) {
+    if (question.datatype === 'multivaluelist') {
+      const keys = [...root.querySelectorAll('input:checked')].map((input) => input.value);
+      return keys.length ? keys : undefined;
+    }
+    if (question.datatype === 'singlevaluelist') return root.querySelector('input:checked')?.value;
+    const raw = root.querySelector('input, textarea').value.trim();
+    if (!raw) return undefined;
+    if (question.datatype === 'number') {
+      const number = Number(raw.replace(',', '.'));
+      return Number.isFinite(number) ? number : undefined;
+    }
+    return raw;
+  }
+
+  function setError(code, message) {
+    const block = blocks.get(code);
+    if (!block) return false;
+    block.error.textContent = message ?? '';
+    block.error.hidden = !message;
+    block.root.querySelectorAll('input, textarea').forEach((input) => {
+      if (message) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    });
+    return true;
+  }
+
+  container.addEventListener('input', (event) => {
+    const code = event.target.closest('[data-code]')?.dataset.code;
+    if (code) setError(code, '');
+    onChange?.();
+  });
+
+  return {
+    render,
+    /** {code: value} of the answered questions. */
+    values() {
+      const answers = {};
+      for (const [code, block] of blocks) {
+        const value = read(block);
+        if (value !== undefined) answers[code] = value;
+      }
+      return answers;
+    },
+    /** Mark unanswered required questions and wrong numbers; returns the first bad control or null. */
+    validate() {
+      let first = null;
+      for (const [code, block] of blocks) {
+        const raw = block.root.querySelector('input[type=number]')?.value.trim();
+        let message = '';
+        if (raw && read(block) === undefined) message = STRINGS.attributes.notANumber;
+        else if (block.question.required && read(block) === undefined) message = STRINGS.attributes.missing;
+        setError(code, message);
+        if (message) first ??= block.root.querySelector('input, textarea');
+      }
+      return first;
+    },
+    /** Server messages named `attributes.<code>`; returns those it could not place. */
+    setErrors(fields) {
+      const rest = {};
+      for (const [name, message] of Object.entries(fields)) {
+        const code = name.startsWith('attributes.') ? name.slice('attributes.'.length) : null;
+        if (!code || !setError(code, String(message))) rest[name] = message;
+      }
+      return rest;
+    },
+    clearErrors() {
+      for (const code of blocks.keys()) setError(code, '');
+    },
+    clear() {
+      render(null);
+    },
+  };
+}

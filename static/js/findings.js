@@ -1,0 +1,297 @@
+// The findings on the map. Two sources: on `/` the findings in the visible bbox (reloaded
+// when the map moves); on a walk ALL pins of that walk, polled while the page is visible
+// with If-None-Match so an unchanged list costs a 304. Own pins (`properties.mine`) and
+// ones not yet on the server (`properties.pending`) look different, and say so in words.
+
+import { STRINGS, format } from './strings.js';
+import { getJSON, isAbort } from './api.js';
+import { buildPopup, featureId, featureLabel } from './popup.js';
+
+const L = window.L;
+
+const FINDINGS_LIMIT = 1000;
+const RELOAD_DEBOUNCE_MS = 300;
+const POLL_MS = 15000;
+const LINE_COLOURS = { other: '#b3400a', mine: '#6a1b9a' };
+// Pan padding keeps popups clear of the controls/status toast (top) and the pin button (bottom).
+const POPUP_OPTIONS = { maxWidth: 300, minWidth: 220, autoPanPaddingTopLeft: [16, 110], autoPanPaddingBottomRight: [16, 100] };
+
+let FindingIcon = null;
+
+/** Accessible name of a marker: category, and whether it is one's own / not sent yet. */
+function markerLabel(feature) {
+  const p = feature.properties ?? {};
+  const key = p.pending ? 'pending' : (p.mine ? 'mine' : 'finding');
+  return format(STRINGS.marker[key], { category: featureLabel(feature) });
+}
+
+/** Marker icon: emoji in a round badge; the marker element carries the finding id and an accessible name. */
+function findingIcon(feature) {
+  FindingIcon ??= L.DivIcon.extend({
+    createIcon(oldIcon) {
+      const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      const badge = document.createElement('span');
+      badge.className = 'finding-marker__badge';
+      badge.textContent = this.options.emoji;
+      badge.setAttribute('aria-hidden', 'true');
+      div.replaceChildren(badge);
+      div.dataset.findingId = this.options.findingId;
+      div.setAttribute('aria-label', this.options.label);
+      return div;
+    },
+  });
+  const p = feature.properties ?? {};
+  const classes = ['finding-marker'];
+  if (p.mine) classes.push('finding-marker--mine');
+  if (p.pending) classes.push('finding-marker--pending');
+  return new FindingIcon({
+    html: false,
+    className: classes.join(' '),
+    iconSize: [44, 44],
+    iconAnchor: [22, 22],
+    popupAnchor: [0, -16],
+    emoji: p.icon || '•',
+    findingId: featureId(feature),
+    label: markerLabel(feature),
+  });
+}
+
+function lineStyle(feature) {
+  const p = feature.properties ?? {};
+  return {
+    color: p.mine ? LINE_COLOURS.mine : LINE_COLOURS.other,
+    weight: 6,
+    opacity: 0.9,
+    dashArray: p.pending ? '2 10' : null,
+    className: `finding-line${p.mine ? ' finding-line--mine' : ''}`,
+  };
+}
+
+/** Leaflet layer for one feature (Point → marker, others → GeoJSON path), popup bound. */
+function featureToLayer(feature, actions) {
+  const geometry = feature.geometry;
+  let layer;
+  if (geometry?.type === 'Point') {
+    const [lon, lat] = geometry.coordinates;
+    layer = L.marker([lat, lon], { icon: findingIcon(feature), keyboard: true, riseOnHover: true });
+  } else {
+    layer = L.geoJSON(feature, { style: lineStyle });
+    layer.on('add', () => layer.eachLayer((path) => {
+      const element = path.getElement();
+      element?.setAttribute('data-finding-id', featureId(feature));
+      element?.setAttribute('aria-label', markerLabel(feature));
+    }));
+  }
+  layer.bindPopup(() => buildPopup(feature, actions), POPUP_OPTIONS);
+  return layer;
+}
+
+const sameGeometry = (a, b) => JSON.stringify(a?.geometry) === JSON.stringify(b?.geometry);
+
+/** True when `a` was last changed before `b` (both as stored by the server). */
+function isOlder(a, b) {
+  const time = (f) => Date.parse(f?.properties?.updated_at ?? f?.properties?.created_at ?? '');
+  return time(a) < time(b);
+}
+
+/** "W,S,E,N" of the visible map, clamped to valid coordinates. */
+function bboxOf(map) {
+  const b = map.getBounds();
+  const clamp = (v, lim) => Math.max(-lim, Math.min(lim, v)).toFixed(6);
+  return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
+}
+
+/**
+ * GET the walk's findings with If-None-Match; resolves to null when unchanged (304).
+ * Plain fetch: the ETag handshake needs the response headers, which api.js does not expose.
+ */
+async function fetchWalkFindings(url, walkId, etag, signal) {
+  const target = new URL(url, document.baseURI);
+  target.searchParams.set('walk', walkId);
+  target.searchParams.set('limit', FINDINGS_LIMIT);
+  const headers = { Accept: 'application/geo+json, application/json' };
+  if (etag) headers['If-None-Match'] = etag;
+  const response = await fetch(target, { headers, credentials: 'same-origin', signal, cache: 'no-cache' });
+  if (response.status === 304) return { data: null, etag };
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return { data: await response.json(), etag: response.headers.get('ETag') };
+}
+
+/**
+ * @param {L.Map} map
+ * @param {{url: string, walkId?: string|null, announce: Function, actions?: object}} options
+ *   actions: popup buttons (see popup.js), passed through to buildPopup.
+ */
+export function createFindingsLayer(map, { url, walkId = null, announce, actions = {} }) {
+  const group = L.featureGroup();
+  // id → {layer, stamp, feature, hold}; `hold` keeps local state (a pending pin, one being
+  // edited or deleted) from being overwritten by a reload until the outbox reports back.
+  const entries = new Map();
+  let controller = null;
+  let timer = null;
+  let failed = false;
+  let truncated = false;
+  let etag = null;
+  let resolveFirstLoad;
+  const firstLoad = new Promise((resolve) => { resolveFirstLoad = resolve; });
+
+  const stampOf = (feature) => {
+    const p = feature.properties ?? {};
+    return [p.updated_at ?? p.created_at ?? '', p.confirmations ?? '', p.photos?.length ?? '', p.mine ?? ''].join('|');
+  };
+
+  function add(feature, hold = null) {
+    const id = featureId(feature);
+    const old = entries.get(id);
+    if (old && old.layer.isPopupOpen() && sameGeometry(old.feature, feature)) return updateOpen(old, feature, hold);
+    if (old) group.removeLayer(old.layer);
+    const layer = featureToLayer(feature, actions);
+    entries.set(id, { layer, stamp: stampOf(feature), feature, hold });
+    if (hold !== 'editing' && hold !== 'deleting') group.addLayer(layer);
+    return layer;
+  }
+
+  /**
+   * A newer version of a finding whose popup is open: keep the popup where it is (no flicker)
+   * and change its content, unless the participant is using it (focus inside, e.g. the
+   * "wirklich löschen?" question); then the new content shows the next time it opens.
+   */
+  function updateOpen(entry, feature, hold) {
+    Object.assign(entry, { feature, stamp: stampOf(feature), hold });
+    const { layer } = entry;
+    if (layer.setIcon) layer.setIcon(findingIcon(feature));
+    else layer.setStyle(lineStyle);
+    const popup = layer.getPopup();
+    popup.setContent(() => buildPopup(feature, actions));
+    if (!popup.getElement()?.contains(document.activeElement)) popup.update();
+    return layer;
+  }
+
+  /** Show exactly `features`; keeps unchanged layers, held ones and the one with an open popup. */
+  function render(features) {
+    const seen = new Set();
+    for (const feature of features) {
+      const id = featureId(feature);
+      if (!id || !feature.geometry) continue;
+      seen.add(id);
+      const entry = entries.get(id);
+      if (entry && (entry.hold || entry.stamp === stampOf(feature) || entry.layer.isPopupOpen())) continue;
+      if (entry && isOlder(feature, entry.feature)) continue; // a reload that started before a save
+      add(feature);
+    }
+    for (const [id, entry] of entries) {
+      if (seen.has(id) || entry.hold || entry.layer.isPopupOpen()) continue;
+      group.removeLayer(entry.layer);
+      entries.delete(id);
+    }
+    document.body.dataset.findingsLoaded = String(features.length);
+  }
+
+  async function load(signal) {
+    if (walkId) {
+      const result = await fetchWalkFindings(url, walkId, etag, signal);
+      etag = result.etag;
+      return result.data;
+    }
+    return getJSON(url, { params: { bbox: bboxOf(map), limit: FINDINGS_LIMIT }, signal });
+  }
+
+  async function reload() {
+    clearTimeout(timer);
+    controller?.abort();
+    const ctrl = new AbortController();
+    controller = ctrl;
+    try {
+      const data = await load(ctrl.signal);
+      if (data) {
+        const features = Array.isArray(data.features) ? data.features : [];
+        render(features);
+        if (features.length >= FINDINGS_LIMIT && !truncated) announce(STRINGS.findingsTruncated);
+        truncated = features.length >= FINDINGS_LIMIT;
+      }
+      failed = false;
+    } catch (err) {
+      if (isAbort(err)) return; // superseded by a newer request
+      if (!failed) announce(STRINGS.errors.findings, 'error');
+      failed = true;
+      console.warn('findings load failed', err);
+    } finally {
+      if (controller === ctrl) controller = null;
+      if (walkId) schedulePoll();
+    }
+    resolveFirstLoad();
+  }
+
+  function scheduleReload() {
+    clearTimeout(timer);
+    timer = setTimeout(reload, RELOAD_DEBOUNCE_MS);
+  }
+
+  /** Walk mode: next poll in POLL_MS, none while the page is hidden. */
+  function schedulePoll() {
+    clearTimeout(timer);
+    if (!document.hidden) timer = setTimeout(reload, POLL_MS);
+  }
+
+  if (walkId) {
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) {
+        clearTimeout(timer);
+        controller?.abort();
+      } else {
+        reload();
+      }
+    });
+  } else {
+    map.on('moveend', scheduleReload);
+    group.on('add', scheduleReload); // re-enabled in the layer control
+  }
+
+  function show(entry) {
+    if (!group.hasLayer(entry.layer)) group.addLayer(entry.layer);
+    if (!map.hasLayer(group)) map.addLayer(group);
+  }
+
+  return {
+    layer: group,
+    reload,
+    /** Resolves after the first load that was not aborted (success or failure). */
+    firstLoad,
+    /** The feature currently shown (or held) for this id. */
+    get: (id) => entries.get(String(id))?.feature ?? null,
+    /**
+     * Add (or replace) one feature, e.g. a pending or freshly saved one.
+     * @param {{open?: boolean, hold?: 'pending'|null}} options hold 'pending' survives reloads
+     */
+    addFeature(feature, { open = false, hold = null } = {}) {
+      if (!featureId(feature) || !feature.geometry) return null;
+      const layer = add(feature, hold);
+      show(entries.get(featureId(feature)));
+      if (open && !layer.isPopupOpen()) layer.openPopup();
+      return layer;
+    },
+    /** Hide a finding while it is edited or being deleted; reloads leave it hidden. */
+    hold(id, why) {
+      const entry = entries.get(String(id));
+      if (!entry) return;
+      entry.layer.closePopup();
+      entry.hold = why;
+      group.removeLayer(entry.layer);
+    },
+    /** Undo `hold`: show the last known version again; the next reload may replace it. */
+    release(id) {
+      const entry = entries.get(String(id));
+      if (!entry) return;
+      entry.hold = null;
+      entry.stamp = ''; // let the next reload refresh it
+      show(entry);
+    },
+    remove(id) {
+      const entry = entries.get(String(id));
+      if (!entry) return;
+      group.removeLayer(entry.layer);
+      entries.delete(String(id));
+    },
+    isOpen: (id) => Boolean(entries.get(String(id))?.layer.isPopupOpen()),
+  };
+}

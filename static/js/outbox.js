@@ -1,0 +1,357 @@
+// Outbox: new findings, their photos, edits and deletions wait in IndexedDB until the server
+// has them. A finding carries a UUID made on the phone and a photo the SHA-256 of its bytes,
+// so sending again after a lost response stores nothing twice: the server answers a repeat
+// with the stored record. Items of one finding go out in order (create, photos, edits,
+// delete). The page sends, not the service worker; one flush at a time, across tabs too.
+
+import { sha256Hex } from './sha256.js';
+
+const DB_NAME = 'mapapp-outbox';
+const DB_VERSION = 1;
+const ITEMS = 'items'; // {seq, kind: create|photo|edit|delete, id, body?, blob?, sha256?, attempts}
+const META = 'meta'; // lastSentAt
+const LOCK_NAME = 'mapapp-outbox-flush';
+const API = '/api/findings';
+const RETRY_MIN_MS = 2000;
+const RETRY_MAX_MS = 60000;
+const TIMEOUT_MS = { create: 30000, edit: 30000, delete: 30000, photo: 180000 };
+const RETRY_STATUSES = new Set([408, 425, 429]);
+
+/** Events: 'sent' {kind, id, feature, photo?}, 'rejected' {kind, id, status, error, fields, message}, 'change' {pending, lastSentAt}. */
+export const outbox = new EventTarget();
+
+const channel = 'BroadcastChannel' in globalThis ? new BroadcastChannel('mapapp-outbox') : null;
+
+let running = null; // the flush in progress
+let again = false; // something was queued during it: run another round
+let failures = 0; // consecutive rounds without progress, for the backoff
+let retryTimer = null;
+
+// ---- IndexedDB -----------------------------------------------------------------
+
+let dbPromise = null;
+
+function openDb() {
+  dbPromise ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore(ITEMS, { keyPath: 'seq', autoIncrement: true }).createIndex('finding', 'id');
+      db.createObjectStore(META);
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => {
+        db.close();
+        dbPromise = null;
+      };
+      resolve(db);
+    };
+    request.onerror = () => reject(request.error);
+  }).catch((err) => {
+    dbPromise = null;
+    throw err;
+  });
+  return dbPromise;
+}
+
+/**
+ * Run `work(items, meta)` in one transaction; resolve with its return value (an IDBRequest's
+ * result) once the transaction has committed. Writes ask for strict durability: on disk.
+ */
+async function transact(mode, work) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction([ITEMS, META], mode, { durability: mode === 'readwrite' ? 'strict' : 'default' });
+    let out;
+    tx.oncomplete = () => resolve(out instanceof IDBRequest ? out.result : out);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
+    out = work(tx.objectStore(ITEMS), tx.objectStore(META));
+  });
+}
+
+const allItems = () => transact('readonly', (items) => items.getAll());
+
+/** Remove every queued item of finding `id`. */
+function removeFinding(items, id) {
+  items.index('finding').getAllKeys(id).onsuccess = (event) => {
+    for (const seq of event.target.result) items.delete(seq);
+  };
+}
+
+/** Count an attempt before sending, unless the item is gone (e.g. its finding was deleted meanwhile). */
+function claim(seq) {
+  return transact('readwrite', (items) => {
+    const found = { item: null };
+    items.get(seq).onsuccess = (event) => {
+      const item = event.target.result;
+      if (!item) return;
+      item.attempts += 1;
+      items.put(item);
+      found.item = item;
+    };
+    return found;
+  }).then((found) => found.item);
+}
+
+// ---- public API ------------------------------------------------------------------
+
+const newItem = (kind, id, fields = {}) => ({ kind, id: String(id), attempts: 0, queuedAt: Date.now(), ...fields });
+
+async function preparePhoto(photo) {
+  const blob = photo.blob ?? photo;
+  const sha256 = /^[0-9a-f]{64}$/.test(photo.sha256 ?? '') ? photo.sha256 : await sha256Hex(blob);
+  return { blob, sha256, name: photo.name ?? blob.name ?? '', type: blob.type || 'application/octet-stream' };
+}
+
+/**
+ * Queue a new finding (the POST /api/findings body with its client-made `id`) and its photos
+ * ([{blob, name, sha256?}]). Resolves once everything is stored on the phone; sending follows.
+ */
+export async function submitFinding(payload, photos = []) {
+  if (!payload?.id) throw new TypeError('submitFinding: payload.id (a UUID) is required');
+  const prepared = await Promise.all(photos.map(preparePhoto));
+  const unique = [...new Map(prepared.map((p) => [p.sha256, p])).values()];
+  await transact('readwrite', (items) => {
+    items.add(newItem('create', payload.id, { body: payload }));
+    for (const photo of unique) items.add(newItem('photo', payload.id, photo));
+  });
+  queued();
+}
+
+/** Queue photos for a finding that is already queued or stored. */
+export async function submitPhotos(id, photos) {
+  const prepared = await Promise.all(photos.map(preparePhoto));
+  await transact('readwrite', (items) => {
+    for (const photo of prepared) items.add(newItem('photo', id, photo));
+  });
+  queued();
+}
+
+/** Queue a change (PATCH /api/findings/<id> body); it goes out after the finding's earlier items. */
+export async function submitEdit(id, patch) {
+  await transact('readwrite', (items) => items.add(newItem('edit', id, { body: patch })));
+  queued();
+}
+
+/**
+ * Queue a deletion. A finding that never left the phone is simply dropped from the queue
+ * (reported as sent); once any of its items was attempted the server may have it, so the
+ * DELETE is queued behind them.
+ */
+export async function submitDelete(id) {
+  const key = String(id);
+  const droppedLocally = await transact('readwrite', (items) => {
+    const result = { dropped: false };
+    items.index('finding').getAll(key).onsuccess = (event) => {
+      const mine = event.target.result;
+      const neverSent = mine.some((item) => item.kind === 'create') && mine.every((item) => item.attempts === 0);
+      if (neverSent) {
+        for (const item of mine) items.delete(item.seq);
+        result.dropped = true;
+      } else {
+        items.add(newItem('delete', key));
+      }
+    };
+    return result;
+  }).then((result) => result.dropped);
+  if (droppedLocally) {
+    outbox.dispatchEvent(new CustomEvent('sent', { detail: { kind: 'delete', id: key, feature: null } }));
+    changed();
+  } else {
+    queued();
+  }
+}
+
+/** Number of findings with something still waiting to be sent. */
+export async function pending() {
+  return new Set((await allItems()).map((item) => item.id)).size;
+}
+
+/** {pending, lastSentAt: Date|null} now, e.g. for a status line that starts after the first 'change'. */
+export async function status() {
+  const [items, lastSent] = await transact('readonly', (store, meta) => [store.getAll(), meta.get('lastSentAt')])
+    .then((requests) => requests.map((request) => request.result));
+  return { pending: new Set(items.map((item) => item.id)).size, lastSentAt: lastSent ? new Date(lastSent) : null };
+}
+
+// ---- sending -----------------------------------------------------------------------
+
+function requestFor(item) {
+  const url = `${API}/${encodeURIComponent(item.id)}`;
+  const json = (method, target, body) => ({
+    method, url: target, headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  switch (item.kind) {
+    case 'create': return json('POST', API, item.body);
+    case 'edit': return json('PATCH', url, item.body);
+    case 'delete': return { method: 'DELETE', url, headers: { Accept: 'application/json' } };
+    case 'photo': return {
+      method: 'PUT', url: `${url}/photos/${item.sha256}`,
+      headers: { Accept: 'application/json', 'Content-Type': item.type, 'X-Filename': encodeURIComponent(item.name || 'photo') },
+      body: item.blob,
+    };
+    default: throw new Error(`unknown outbox item kind ${item.kind}`);
+  }
+}
+
+/** Send one item. Outcome: {type: done|rejected|retry|offline, status?, body?, retryAfterMs?}. */
+async function send(item) {
+  const { url, ...init } = requestFor(item);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS[item.kind]);
+  try {
+    const response = await fetch(url, { ...init, credentials: 'same-origin', cache: 'no-store', signal: controller.signal });
+    const text = await response.text();
+    let body = null;
+    try { body = text ? JSON.parse(text) : null; } catch { body = null; }
+    const { status } = response;
+    if (response.ok || (item.kind === 'delete' && status === 404)) return { type: 'done', status, body };
+    if (status >= 500 || RETRY_STATUSES.has(status)) {
+      const retryAfter = Number(response.headers.get('Retry-After'));
+      return { type: 'retry', status, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : 0 };
+    }
+    return { type: 'rejected', status, body };
+  } catch {
+    // No answer (offline, timeout, connection lost). The server may have stored it: the
+    // retry carries the same id/sha256, so it is answered with the stored record.
+    return { type: 'offline' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function markSent(item, outcome) {
+  const now = Date.now();
+  await transact('readwrite', (items, meta) => {
+    items.delete(item.seq);
+    meta.put(now, 'lastSentAt');
+  });
+  const detail = { kind: item.kind, id: item.id, feature: item.kind === 'create' || item.kind === 'edit' ? outcome.body : null };
+  if (item.kind === 'photo') detail.photo = outcome.body;
+  outbox.dispatchEvent(new CustomEvent('sent', { detail }));
+}
+
+/** The server refused for good: drop the item, and with a refused create everything of that finding. */
+async function markRejected(item, outcome) {
+  await transact('readwrite', (items) => {
+    if (item.kind === 'create') removeFinding(items, item.id);
+    else items.delete(item.seq);
+  });
+  const body = outcome.body ?? {};
+  outbox.dispatchEvent(new CustomEvent('rejected', {
+    detail: {
+      kind: item.kind, id: item.id, status: outcome.status, error: body.error ?? null,
+      fields: body.fields && typeof body.fields === 'object' ? body.fields : {}, message: body.message ?? '',
+    },
+  }));
+}
+
+/**
+ * Send queued items oldest first. A finding whose item could not be sent is skipped for the
+ * rest of this round (its later items must wait); no connection at all ends the round.
+ * Returns the smallest wait the server asked for, or null when nothing needs a retry.
+ */
+async function drain() {
+  const blocked = new Set();
+  let retry = null;
+  for (;;) {
+    const next = (await allItems()).find((item) => !blocked.has(item.id));
+    if (!next) break;
+    const item = await claim(next.seq);
+    if (!item) continue;
+    const outcome = await send(item);
+    if (outcome.type === 'done') await markSent(item, outcome);
+    else if (outcome.type === 'rejected') await markRejected(item, outcome);
+    else blocked.add(item.id);
+    if (outcome.type === 'done' || outcome.type === 'rejected') {
+      failures = 0;
+      changed();
+    } else {
+      retry = Math.max(retry ?? 0, outcome.retryAfterMs ?? 0);
+      if (outcome.type === 'offline') break;
+    }
+  }
+  return retry;
+}
+
+// ---- flushing: one at a time, retried with backoff --------------------------------
+
+/** Hold the cross-tab lock while draining; when another tab holds it, that tab sends. */
+function withLock(task) {
+  if (!navigator.locks?.request) return task();
+  return navigator.locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => (lock ? task() : null));
+}
+
+function scheduleRetry(minimumMs) {
+  failures += 1;
+  const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1));
+  const delay = Math.max(minimumMs, base / 2 + (Math.random() * base) / 2);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    flush();
+  }, delay);
+}
+
+async function flushRound() {
+  if (navigator.onLine === false) return; // the 'online' event starts the next round
+  const retry = await withLock(drain);
+  if (retry !== null) scheduleRetry(retry);
+}
+
+/** Send what is queued now. Resolves when this round is over (sent, refused or postponed). */
+export function flush() {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    do {
+      again = false;
+      try {
+        await flushRound();
+      } catch (err) {
+        console.warn('outbox: flush failed', err);
+      }
+    } while (again);
+  })().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+// ---- change notifications ---------------------------------------------------------
+
+/** Tell listeners here (and other tabs) the queue changed. */
+async function changed({ broadcast = true } = {}) {
+  try {
+    const detail = await status();
+    outbox.dispatchEvent(new CustomEvent('change', { detail }));
+    if (broadcast) channel?.postMessage('change');
+  } catch (err) {
+    console.warn('outbox: cannot read the queue', err);
+  }
+}
+
+function queued() {
+  changed();
+  flush();
+}
+
+function start() {
+  channel?.addEventListener('message', () => changed({ broadcast: false }));
+  window.addEventListener('online', () => {
+    failures = 0;
+    flush();
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') flush();
+  });
+  changed({ broadcast: false });
+  flush();
+}
+
+if (typeof window !== 'undefined' && 'indexedDB' in window) start();

@@ -1,0 +1,128 @@
+// The walk form's map: a click sets the meeting point or adds a route point, depending on
+// the chosen mode. The meeting point lives in the lat/lon fields (typing works as well), the
+// route as a GeoJSON LineString in the hidden field #route. Texts come from the template.
+
+import { createMap, createDistrictLayer } from './map.js';
+
+const L = window.L;
+const DECIMALS = 6;
+const FIT_OPTIONS = { padding: [24, 24], maxZoom: 16 };
+const ROUTE_STYLE = { color: '#b3400a', weight: 5, opacity: 0.9, interactive: false, className: 'walk-editor__route' };
+const VERTEX_STYLE = { radius: 5, color: '#b3400a', weight: 2, fillColor: '#fff', fillOpacity: 1, interactive: false };
+const MEETING_STYLE = { radius: 10, color: '#00468a', weight: 3, fillColor: '#ffbf1f', fillOpacity: 1, interactive: false };
+
+const readJSON = (id) => JSON.parse(document.getElementById(id)?.textContent || 'null');
+const round = (value) => Number(value.toFixed(DECIMALS));
+
+/** Parse a coordinate typed with a decimal point or comma; NaN when it is not a number. */
+function parseCoordinate(text) {
+  const cleaned = String(text ?? '').trim().replace(',', '.');
+  return cleaned === '' ? NaN : Number(cleaned);
+}
+
+/** Route points [[lat, lng], …] from the hidden field's GeoJSON (empty when absent or broken). */
+function readRoute(input) {
+  try {
+    const geometry = JSON.parse(input.value || 'null');
+    if (geometry?.type !== 'LineString' || !Array.isArray(geometry.coordinates)) return [];
+    return geometry.coordinates.map(([lng, lat]) => [lat, lng]);
+  } catch {
+    return [];
+  }
+}
+
+function createMeetingPoint(map, latInput, lngInput, strings) {
+  const marker = L.circleMarker([0, 0], { ...MEETING_STYLE, className: 'walk-editor__meeting' });
+  marker.bindTooltip(strings.meetingPoint ?? '', { direction: 'top', offset: [0, -10] });
+
+  const fromInputs = () => {
+    const lat = parseCoordinate(latInput.value);
+    const lng = parseCoordinate(lngInput.value);
+    const valid = Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180;
+    if (valid) marker.setLatLng([lat, lng]).addTo(map);
+    else marker.remove();
+    return valid ? L.latLng(lat, lng) : null;
+  };
+
+  latInput.addEventListener('input', fromInputs);
+  lngInput.addEventListener('input', fromInputs);
+
+  return {
+    current: fromInputs,
+    set(latlng) {
+      latInput.value = round(latlng.lat).toFixed(DECIMALS);
+      lngInput.value = round(latlng.lng).toFixed(DECIMALS);
+      fromInputs();
+      document.body.dataset.meetingSet = '1';
+    },
+  };
+}
+
+function createRoute(map, input, status, strings) {
+  const points = readRoute(input);
+  const line = L.polyline([], ROUTE_STYLE).addTo(map);
+  const vertices = L.layerGroup().addTo(map);
+
+  const render = () => {
+    line.setLatLngs(points);
+    vertices.clearLayers();
+    points.forEach((point) => L.circleMarker(point, VERTEX_STYLE).addTo(vertices));
+    input.value = points.length
+      ? JSON.stringify({ type: 'LineString', coordinates: points.map(([lat, lng]) => [round(lng), round(lat)]) })
+      : '';
+    if (points.length === 0) status.textContent = strings.routeEmpty ?? '';
+    else if (points.length === 1) status.textContent = strings.routeOne ?? '';
+    else status.textContent = (strings.routePoints ?? '{n}').replace('{n}', String(points.length));
+    document.body.dataset.routePoints = String(points.length);
+  };
+
+  render();
+  return {
+    points,
+    add(latlng) {
+      points.push([latlng.lat, latlng.lng]);
+      render();
+    },
+    undo() {
+      points.pop();
+      render();
+    },
+    clear() {
+      points.length = 0;
+      render();
+    },
+  };
+}
+
+function init() {
+  if (!L) throw new Error('Leaflet (window.L) is not loaded');
+  const config = readJSON('walk-editor-config');
+  const strings = readJSON('walk-editor-strings') ?? {};
+  const form = document.querySelector('.walk-form');
+  const { map } = createMap(document.getElementById('walk-editor-map'), config);
+  if (config.districts) createDistrictLayer(config.districts, 'stadtbezirk', { labels: true }).addTo(map);
+
+  const meeting = createMeetingPoint(map, form.elements.meeting_lat, form.elements.meeting_lon, strings);
+  const route = createRoute(map, form.elements.route, document.getElementById('route-status'), strings);
+
+  const known = [...route.points];
+  const start = meeting.current();
+  if (start) known.push([start.lat, start.lng]);
+  if (known.length) map.fitBounds(L.latLngBounds(known), FIT_OPTIONS);
+
+  map.on('click', (event) => {
+    const mode = form.querySelector('input[name=editor_mode]:checked')?.value;
+    if (mode === 'route') route.add(event.latlng);
+    else meeting.set(event.latlng);
+  });
+  document.getElementById('route-undo').addEventListener('click', () => route.undo());
+  document.getElementById('route-clear').addEventListener('click', () => route.clear());
+  document.body.dataset.ready = '1';
+}
+
+try {
+  init();
+} catch (err) {
+  console.error(err);
+  document.body.dataset.ready = 'error';
+}

@@ -1,0 +1,64 @@
+// A walk on the map: its planned route as a line, the meeting point, and the view
+// fitted to the walk's bounds. The findings of the walk come from findings.js.
+
+import { STRINGS } from './strings.js';
+
+const L = window.L;
+
+const ROUTE_STYLE = { color: '#00468a', weight: 5, opacity: 0.75, dashArray: '10 8', interactive: false, className: 'walk-route' };
+
+/** [lat, lng] of a GeoJSON Point, or null. */
+function pointLatLng(geometry) {
+  const [lon, lat] = geometry?.type === 'Point' ? geometry.coordinates : [];
+  return Number.isFinite(lat) && Number.isFinite(lon) ? L.latLng(lat, lon) : null;
+}
+
+function meetingIcon() {
+  const icon = L.divIcon({ className: 'meeting-marker', html: false, iconSize: [44, 44], iconAnchor: [22, 40] });
+  const create = icon.createIcon.bind(icon);
+  icon.createIcon = (old) => {
+    const div = create(old);
+    const flag = document.createElement('span');
+    flag.className = 'meeting-marker__flag';
+    flag.textContent = '⚑';
+    flag.setAttribute('aria-hidden', 'true');
+    div.replaceChildren(flag);
+    div.setAttribute('aria-label', STRINGS.walk.meetingPoint);
+    return div;
+  };
+  return icon;
+}
+
+/**
+ * Draw the walk and fit the map to it.
+ * @param {L.Map} map
+ * @param {{route?: object, meeting_point?: object, bounds?: number[][], title?: string}} walk
+ * @returns {{route: L.Layer|null, meeting: L.Layer|null, fit: () => void}}
+ */
+export function showWalk(map, walk) {
+  const route = walk.route?.type === 'LineString' || walk.route?.type === 'MultiLineString'
+    ? L.geoJSON(walk.route, { style: ROUTE_STYLE }).addTo(map)
+    : null;
+
+  const meetingAt = pointLatLng(walk.meeting_point);
+  let meeting = null;
+  if (meetingAt) {
+    meeting = L.marker(meetingAt, { icon: meetingIcon(), keyboard: true, zIndexOffset: -100 })
+      .bindTooltip(STRINGS.walk.meetingPoint, { direction: 'top', offset: [0, -36], className: 'meeting-label' })
+      .addTo(map);
+  }
+
+  const fit = () => {
+    const [south, west] = walk.bounds?.[0] ?? [];
+    const [north, east] = walk.bounds?.[1] ?? [];
+    if ([south, west, north, east].every(Number.isFinite)) {
+      map.fitBounds([[south, west], [north, east]], { padding: [24, 24], maxZoom: 17 });
+    } else if (route) {
+      map.fitBounds(route.getBounds(), { padding: [24, 24], maxZoom: 17 });
+    } else if (meetingAt) {
+      map.setView(meetingAt, 16);
+    }
+  };
+  fit();
+  return { route, meeting, fit };
+}

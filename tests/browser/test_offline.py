@@ -1,0 +1,149 @@
+"""Offline on a walk: the walk's map opens from the service worker's cache, findings and photos
+wait in the outbox, and reach PostGIS exactly once when the connection is back, even when an
+answer gets lost on the way."""
+import io
+import uuid
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from mapapp.photos.storage import LocalStorage, photo_key
+from tests.factories import BISMARCKPLATZ, make_walk
+from tests.photos.images import gps_exif, jpeg, picture
+
+pytestmark = pytest.mark.browser
+
+CUT_CONNECTION = "Failed to load resource: net::ERR_CONNECTION_RESET"
+
+
+@pytest.fixture
+def uploads(app, tmp_path, monkeypatch) -> LocalStorage:
+    """This test's photo files, in its own directory."""
+    storage = LocalStorage(tmp_path / "uploads")
+    monkeypatch.setitem(app.extensions, "photo_storage", storage)
+    return storage
+
+
+@pytest.fixture
+def phone_losing_an_answer(browser, live_server):
+    """Like ``phone``, but the console may report the one connection the test cuts on purpose."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="de-DE",
+        geolocation={"latitude": BISMARCKPLATZ[0], "longitude": BISMARCKPLATZ[1], "accuracy": 12},
+        permissions=["geolocation"], base_url=live_server,
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    yield page
+    context.close()
+    assert [e for e in errors if e != CUT_CONNECTION] == [] and len(errors) <= 1, errors
+
+
+def phone_photo(colour) -> dict:
+    """A photo as a phone stores it: JPEG with the place in its GPS EXIF."""
+    data = jpeg(picture(colour=colour), exif=gps_exif())
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825), "the test photo should carry GPS"
+    return {"name": f"IMG_{colour[0]}_{colour[1]}.jpg", "mimeType": "image/jpeg", "buffer": data}
+
+
+def join_walk(page, session) -> str:
+    """Join a new walk through its join page; return the walk map's path once it can open offline."""
+    page.on("requestfailed", lambda r: print("DEBUGFAILED", r.url, r.failure, r.method))
+    walk_id = make_walk(session)
+    code = session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
+    page.goto(f"/w/{code}")
+    page.locator("#join-button").click()
+    page.wait_for_url(f"**/w/{code}/map")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+    page.locator("html[data-offline=ready]").wait_for(state="attached", timeout=15000)
+    return f"/w/{code}/map"
+
+
+def pin(page, category, colour, north_m):
+    """Pin a finding with one photo through the form, standing `north_m` metres north of Bismarckplatz."""
+    page.context.set_geolocation({"latitude": BISMARCKPLATZ[0] + north_m / 111_200,
+                                  "longitude": BISMARCKPLATZ[1], "accuracy": 8})
+    page.locator("#pin-button").click()
+    page.locator("#locate-button").click()
+    expect(page.locator("#accuracy-text")).to_contain_text("8")
+    page.locator(f"input[name=category][value={category}]").check()
+    page.locator("#photo-gallery-input").set_input_files(files=[phone_photo(colour)])
+    expect(page.locator("#photo-list li")).to_have_count(1)
+    page.locator("#send-button").click()
+    expect(page.locator("#capture-sheet")).to_be_hidden()
+
+
+def findings_of_walk(session, path):
+    session.rollback()
+    return session.execute(text("""
+        SELECT f.id, f.category_slug, f.participant_id, count(p.id) AS photos,
+               array_remove(array_agg(p.stored_sha256), NULL) AS stored
+        FROM findings f JOIN walks w ON w.id = f.walk_id LEFT JOIN photos p ON p.finding_id = f.id
+        WHERE w.join_code = :code GROUP BY f.id"""), {"code": path.split("/")[2]}).mappings().all()
+
+
+def test_findings_made_offline_reach_postgis_once_with_their_photos(phone, session, uploads):
+    walk_map = join_walk(phone, session)
+    status = phone.locator("#sync-status")
+
+    pin(phone, "empty_shop", (200, 40, 40), 0)
+    expect(status).to_contain_text("Alles gesendet", timeout=15000)
+
+    phone.context.set_offline(True)
+    expect(status).to_contain_text("Offline")
+    pin(phone, "noise", (40, 200, 40), 60)
+    pin(phone, "litter", (40, 40, 200), -60)
+    expect(status).to_contain_text("2 Funde warten auf Verbindung")
+
+    phone.reload()  # still offline: the page, its scripts and the walk's data come from the cache
+    assert phone.url.endswith(walk_map)
+    expect(phone.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+    expect(phone.locator("#pin-button")).to_be_visible()
+    expect(status).to_contain_text("Offline – Funde werden gespeichert")
+    expect(status).to_contain_text("2 Funde warten auf Verbindung")
+    assert len(findings_of_walk(session, walk_map)) == 1
+
+    phone.context.set_offline(False)
+    expect(status).to_contain_text("Alles gesendet", timeout=20000)
+
+    rows = findings_of_walk(session, walk_map)
+    assert sorted(r["category_slug"] for r in rows) == ["empty_shop", "litter", "noise"]
+    assert len({r["participant_id"] for r in rows}) == 1 and rows[0]["participant_id"] is not None
+    assert [r["photos"] for r in rows] == [1, 1, 1]
+    for row in rows:
+        with uploads.open(photo_key(row["stored"][0], "web")) as stored:
+            image = Image.open(stored)
+            image.load()
+        assert len(image.getexif()) == 0, "the stored photo still carries EXIF"
+
+
+def test_a_lost_answer_is_retried_and_the_finding_stored_once(phone_losing_an_answer, session, uploads):
+    phone = phone_losing_an_answer
+    walk_map = join_walk(phone, session)
+    posted = []
+
+    def lose_the_first_answer(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        posted.append(route.request.post_data_json["id"])
+        if len(posted) == 1:
+            route.fetch()  # the server stores the finding ...
+            route.abort("connectionreset")  # ... and the phone never hears back
+        else:
+            route.continue_()
+
+    phone.route("**/api/findings", lose_the_first_answer)
+    pin(phone, "noise", (120, 120, 40), 0)
+    expect(phone.locator("#sync-status")).to_contain_text("Alles gesendet", timeout=20000)
+    expect(phone.locator(".finding-marker--pending")).to_have_count(0)
+
+    assert len(posted) == 2 and posted[0] == posted[1], "the outbox should retry with the same id"
+    rows = findings_of_walk(session, walk_map)
+    assert [str(r["id"]) for r in rows] == [posted[0]]
+    assert rows[0]["photos"] == 1, "the retried finding keeps its owner, so its photo is accepted"
+    assert uuid.UUID(posted[0]).version == 4

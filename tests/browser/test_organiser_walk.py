@@ -1,0 +1,76 @@
+"""An organiser signs in, draws a new walk on the map, finds it in the list and prints its handout."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from tests.auth.helpers import PASSWORD, make_organiser
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A desktop-sized page (1280x900) that must log no errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", base_url=live_server)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    yield page
+    context.close()
+    assert errors == [], f"the page logged errors: {errors}"
+
+
+def stored_walk(session):
+    session.rollback()
+    return session.execute(text("""
+        SELECT w.title, w.join_code, GeometryType(w.route) AS route_type, ST_NumPoints(w.route) AS points,
+               w.meeting_point IS NOT NULL AS has_meeting_point, sb.name AS stadtbezirk
+        FROM walks w LEFT JOIN districts sb ON sb.id = w.stadtbezirk_id""")).mappings().one()
+
+
+def click_map(page, dx, dy):
+    box = page.locator("#walk-editor-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
+
+
+def test_organiser_creates_a_walk_on_the_map_and_prints_the_handout(desktop, session, csrf_enabled):
+    make_organiser(session)
+    desktop.goto("/organiser/")
+    expect(desktop).to_have_url(re.compile(r"/login\?next=%2Forganiser%2F$"))
+    desktop.locator("#username").fill("orga")
+    desktop.locator("#password").fill(PASSWORD)
+    desktop.get_by_role("button", name="Anmelden").click()
+    expect(desktop.get_by_role("heading", name="Begehungen")).to_be_visible()
+
+    desktop.get_by_role("link", name="Neue Begehung").click()
+    expect(desktop.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+    desktop.locator("#title").fill("Ortsbegehung Hochfeld: Radwege")
+    desktop.locator("#date").fill("2026-10-03")
+    desktop.locator("#start_time").fill("14:00")
+
+    click_map(desktop, 0, 0)
+    expect(desktop.locator("#meeting_lat")).not_to_have_value("")
+    desktop.get_by_label("Routenpunkt hinzufügen").check()
+    for dx, dy in ((20, 10), (60, 30), (100, 20)):
+        click_map(desktop, dx, dy)
+    expect(desktop.locator("body")).to_have_attribute("data-route-points", "3")
+    expect(desktop.locator("#route-status")).to_contain_text("3")
+    desktop.get_by_role("button", name="Speichern").click()
+
+    row = desktop.locator("tr", has_text="Ortsbegehung Hochfeld: Radwege")
+    expect(row).to_be_visible()
+    walk = stored_walk(session)
+    assert walk["has_meeting_point"] and walk["stadtbezirk"] is not None
+    assert (walk["route_type"], walk["points"]) == ("LINESTRING", 3)
+    expect(row.locator(".join-link")).to_contain_text(f"/w/{walk['join_code']}")
+
+    row.get_by_role("link", name="Handzettel mit QR-Code").click()
+    expect(desktop.locator("h1")).to_have_text("Ortsbegehung Hochfeld: Radwege")
+    qr = desktop.locator("svg.qr")
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box["width"] > 300 and abs(box["width"] - box["height"]) < 2
+    expect(desktop.locator(".handout__steps li")).to_have_count(3)

@@ -1,0 +1,315 @@
+"""On a walk's map a participant pins findings with photos, stretches and answers, gives a +1
+instead of a duplicate, and edits or deletes only their own pins; all of it lands in PostGIS."""
+import hashlib
+import io
+import time
+import uuid
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from mapapp import findings
+from mapapp.photos.storage import LocalStorage
+from tests.factories import BISMARCKPLATZ, RHEINHAUSEN_MARKT, make_walk
+
+pytestmark = pytest.mark.browser
+
+METRES_PER_DEGREE_LAT = 111_200
+
+
+# ---- helpers -------------------------------------------------------------------
+
+def jpeg(gps: tuple[float, float] | None = None, colour=(200, 120, 40)) -> bytes:
+    """A small JPEG made here; with `gps` (lat, lon) its EXIF carries that place (north/east)."""
+    image = Image.new("RGB", (640, 480), colour)
+    exif = Image.Exif()
+    if gps:
+        def dms(value):
+            degrees, rest = int(value), (value - int(value)) * 60
+            return (float(degrees), float(int(rest)), round((rest - int(rest)) * 60, 4))
+        ifd = exif.get_ifd(0x8825)  # GPSInfo
+        ifd.update({1: "N", 2: dms(gps[0]), 3: "E", 4: dms(gps[1])})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def file_payload(data: bytes, name="foto.jpg") -> dict:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": data}
+
+
+def eventually(check, timeout=10.0):
+    """Poll `check` (a database query) until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+def row(session, sql, **params):
+    session.rollback()  # see what the live server committed
+    return session.execute(text(sql), params).mappings().first()
+
+
+def rows(session, sql, **params):
+    session.rollback()
+    return session.execute(text(sql), params).mappings().all()
+
+
+def others_finding(session, walk_id, lat, lon, category="empty_shop", description=None) -> uuid.UUID:
+    """A finding of the walk made by another participant."""
+    participant = uuid.uuid4()
+    session.execute(text("INSERT INTO participants (id, walk_id) VALUES (:id, :walk)"), {"id": participant, "walk": walk_id})
+    new = findings.NewFinding(id=uuid.uuid4(), category=category, geometry=findings.point_geometry(lat, lon),
+                              description=description, walk_id=walk_id, participant_id=participant)
+    findings.create_finding(session, new)
+    return new.id
+
+
+@pytest.fixture
+def photo_storage(app, tmp_path, monkeypatch) -> LocalStorage:
+    storage = LocalStorage(tmp_path / "uploads")
+    monkeypatch.setitem(app.extensions, "photo_storage", storage)
+    return storage
+
+
+@pytest.fixture
+def walk(session):
+    walk_id = make_walk(session, title="Leerstand am Bismarckplatz")
+    code = session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk_id}).scalar_one()
+    return {"id": walk_id, "code": code}
+
+
+@pytest.fixture
+def damage_required(session):
+    """Make the cycle path's "Was ist kaputt?" a required question for one test."""
+    session.execute(text("UPDATE category_attributes SET required = true WHERE category_slug = 'cycle_path' AND code = 'damage'"))
+    session.commit()
+    yield
+    session.rollback()
+    session.execute(text("UPDATE category_attributes SET required = false WHERE category_slug = 'cycle_path' AND code = 'damage'"))
+    session.commit()
+
+
+def open_walk_map(page, walk):
+    response = page.goto(f"/w/{walk['code']}/map")
+    if response.status == 404:
+        pytest.skip("the walk map route /w/<code>/map is not there yet")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+
+
+def start_finding(page, category=None):
+    page.locator("#pin-button").click()
+    page.locator("#locate-button").click()
+    expect(page.locator("#accuracy-text")).to_contain_text("12")
+    if category:
+        page.locator(f"input[name=category][value={category}]").check()
+
+
+def saved_popup(page, expected_text="Alt-Homberg"):
+    """The popup of the finding just sent, once the server's version replaced the pending one."""
+    popup = page.locator(".finding-popup:not([data-pending])").last
+    expect(popup).to_contain_text(expected_text, timeout=10000)
+    return popup
+
+
+# ---- the map -------------------------------------------------------------------
+
+def test_walk_map_shows_title_route_meeting_point_and_all_pins(phone, session, walk):
+    session.execute(text("""UPDATE walks SET route = ST_GeomFromText(
+        'LINESTRING(6.6990 51.4560, 6.7000 51.4570, 6.7010 51.4565)', 4326) WHERE id = :id"""), {"id": walk["id"]})
+    session.commit()
+    theirs = others_finding(session, walk["id"], BISMARCKPLATZ[0] + 0.001, BISMARCKPLATZ[1], description="fremd")
+    open_walk_map(phone, walk)
+
+    expect(phone.locator(".walk-header__title")).to_have_text("Leerstand am Bismarckplatz")
+    expect(phone.locator(".walk-route")).to_have_count(1)
+    expect(phone.locator(".meeting-marker")).to_have_attribute("aria-label", "Treffpunkt")
+    expect(phone.locator(f".finding-marker[data-finding-id='{theirs}']")).to_be_visible()
+
+    # A pin added meanwhile by someone else appears with the next poll, without reloading.
+    later = others_finding(session, walk["id"], BISMARCKPLATZ[0] - 0.001, BISMARCKPLATZ[1])
+    expect(phone.locator(f".finding-marker[data-finding-id='{later}']")).to_be_visible(timeout=20000)
+
+
+# ---- pinning -------------------------------------------------------------------
+
+def test_pin_with_a_photo_lands_with_its_photo(phone, session, walk, photo_storage):
+    photo = jpeg()
+    open_walk_map(phone, walk)
+    start_finding(phone, "empty_shop")
+    phone.locator("#photo-gallery-input").set_input_files(files=[file_payload(photo)])
+    expect(phone.locator(".photo-thumb")).to_have_count(1)
+    expect(phone.locator("#photo-count")).to_contain_text("1 von 5")
+    phone.locator("#description").fill("Schaufenster zugeklebt")
+    phone.locator("#send-button").click()
+
+    popup = saved_popup(phone)
+    expect(popup.locator(".badge--mine")).to_have_text("Meins")
+    finding_id = uuid.UUID(popup.get_attribute("data-finding-id"))
+    stored = row(session, """SELECT f.walk_id, f.participant_id, f.description, ST_GeometryType(f.geom) AS kind,
+                                    o.name AS ortsteil
+                             FROM findings f LEFT JOIN districts o ON o.id = f.ortsteil_id WHERE f.id = :id""", id=finding_id)
+    assert stored["walk_id"] == walk["id"] and stored["participant_id"] is not None
+    assert (stored["description"], stored["kind"], stored["ortsteil"]) == ("Schaufenster zugeklebt", "ST_Point", "Alt-Homberg")
+    photos = eventually(lambda: rows(session, "SELECT sha256 FROM photos WHERE finding_id = :id", id=finding_id))
+    assert [p["sha256"] for p in photos] == [hashlib.sha256(photo).hexdigest()]
+    expect(phone.locator(f".finding-marker--mine[data-finding-id='{finding_id}']")).to_be_visible()
+
+
+def test_stretch_by_tapping_three_points_is_a_linestring(phone, session, walk, damage_required):
+    open_walk_map(phone, walk)
+    phone.locator("#pin-button").click()
+    phone.locator("#line-button").click()
+    expect(phone.locator("#line-tools")).to_be_visible()
+    box = phone.locator("#map").bounding_box()
+    for fx, fy in ((0.3, 0.3), (0.5, 0.45), (0.7, 0.35)):
+        phone.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+    expect(phone.locator("#line-count")).to_contain_text("3")
+    phone.locator("#line-undo").click()
+    expect(phone.locator("#line-count")).to_contain_text("2")
+    phone.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.35)
+    phone.locator("#line-done").click()
+    expect(phone.locator("#line-tools")).to_be_hidden()
+
+    phone.locator("input[name=category][value=cycle_path]").check()
+    expect(phone.locator("fieldset.question[data-code=damage]")).to_contain_text("Pflichtangabe")
+    phone.locator("#send-button").click()  # the required question is not answered yet
+    expect(phone.locator("#attr-damage-error")).to_contain_text("Bitte beantworten")
+    phone.locator(".choice", has_text="Schlaglöcher").click()
+    phone.locator("#send-button").click()
+
+    popup = saved_popup(phone, "Radweg")
+    stored = row(session, "SELECT ST_GeometryType(geom) AS kind, ST_NPoints(geom) AS n, attributes FROM findings WHERE id = :id",
+                 id=uuid.UUID(popup.get_attribute("data-finding-id")))
+    assert (stored["kind"], stored["n"]) == ("ST_LineString", 3)
+    assert stored["attributes"] == {"damage": ["potholes"]}
+
+
+def test_answer_to_the_category_question_is_stored(phone, session, walk):
+    open_walk_map(phone, walk)
+    start_finding(phone, "empty_shop")
+    question = phone.locator("fieldset.question[data-code=ground_floor]")
+    expect(question).to_contain_text("Im Erdgeschoss?")
+    question.locator(".choice", has_text="Ja").click()
+    phone.locator(".urgency__option").nth(3).click()
+    phone.locator("#send-button").click()
+
+    popup = saved_popup(phone)
+    expect(popup).to_contain_text("Im Erdgeschoss?")
+    stored = row(session, "SELECT attributes, urgency FROM findings WHERE id = :id",
+                 id=uuid.UUID(popup.get_attribute("data-finding-id")))
+    assert stored["attributes"] == {"ground_floor": "yes"}
+    assert stored["urgency"] == 4
+
+
+def test_photo_first_with_gps_places_the_pin_in_rheinhausen(phone, session, photo_storage):
+    walk_id = make_walk(session, title="Rheinhausen-Mitte", lat=RHEINHAUSEN_MARKT[0], lon=RHEINHAUSEN_MARKT[1])
+    code = session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk_id}).scalar_one()
+    photo = jpeg(gps=RHEINHAUSEN_MARKT)
+    open_walk_map(phone, {"id": walk_id, "code": code})
+    phone.locator("#pin-button").click()
+    with phone.expect_file_chooser() as chooser:
+        phone.locator("#photo-first-button").click()
+    chooser.value.set_files(files=[file_payload(photo, "markt.jpg")])
+
+    offer = phone.locator("#photo-place")
+    expect(offer).to_contain_text("Ort aus dem Foto übernehmen?")
+    phone.locator("#photo-place-accept").click()
+    expect(phone.locator("#place-hint")).to_contain_text("aus dem Foto")
+    phone.locator("input[name=category][value=empty_shop]").check()
+    phone.locator("#send-button").click()
+
+    popup = saved_popup(phone, "Rheinhausen-Mitte")
+    finding_id = uuid.UUID(popup.get_attribute("data-finding-id"))
+    stored = row(session, "SELECT ST_Y(geom) AS lat, ST_X(geom) AS lon, accuracy_m FROM findings WHERE id = :id", id=finding_id)
+    assert (stored["lat"], stored["lon"]) == pytest.approx(RHEINHAUSEN_MARKT, abs=1e-5)
+    assert stored["accuracy_m"] is None
+    assert eventually(lambda: rows(session, "SELECT 1 FROM photos WHERE finding_id = :id", id=finding_id))
+
+
+# ---- +1 instead of a duplicate -----------------------------------------------------
+
+def test_nearby_finding_gets_a_plus_one_and_no_new_pin(phone, session, walk):
+    ten_metres_north = BISMARCKPLATZ[0] + 10 / METRES_PER_DEGREE_LAT
+    theirs = others_finding(session, walk["id"], ten_metres_north, BISMARCKPLATZ[1], description="Ehemalige Bäckerei")
+    open_walk_map(phone, walk)
+    start_finding(phone, "empty_shop")
+
+    panel = phone.locator("#nearby-panel")
+    expect(panel).to_contain_text("Ist es einer davon?")
+    item = panel.locator(f".nearby-item[data-finding-id='{theirs}']")
+    expect(item).to_contain_text("Ehemalige Bäckerei")
+    expect(item.locator(".nearby-item__distance")).to_have_text("10 m")
+    expect(phone.locator("#send-button")).to_be_disabled()
+    item.get_by_role("button", name="+1 Ich habe das auch gesehen").click()
+
+    expect(phone.locator("#capture-sheet")).to_be_hidden()
+    expect(phone.locator("#status")).to_contain_text("kein neuer Fund")
+    confirmations = rows(session, "SELECT participant_id FROM confirmations WHERE finding_id = :id", id=theirs)
+    assert len(confirmations) == 1
+    assert row(session, "SELECT count(*) AS n FROM findings WHERE walk_id = :w", w=walk["id"])["n"] == 1
+
+
+def test_no_it_is_new_continues_to_a_new_finding(phone, session, walk):
+    others_finding(session, walk["id"], BISMARCKPLATZ[0] + 0.00005, BISMARCKPLATZ[1])
+    open_walk_map(phone, walk)
+    start_finding(phone, "empty_shop")
+    expect(phone.locator("#nearby-panel")).to_be_visible()
+    expect(phone.locator("#description")).to_be_hidden()
+    phone.locator("#nearby-dismiss").click()
+    expect(phone.locator("#description")).to_be_visible()
+    phone.locator("#send-button").click()
+    saved_popup(phone)
+    assert eventually(lambda: row(session, "SELECT count(*) AS n FROM findings WHERE walk_id = :w", w=walk["id"])["n"] == 2)
+
+
+# ---- own and others' pins ------------------------------------------------------------
+
+def test_edit_and_delete_own_pin(phone, session, walk):
+    open_walk_map(phone, walk)
+    start_finding(phone, "empty_shop")
+    phone.locator("#description").fill("vorher")
+    phone.locator("#send-button").click()
+    popup = saved_popup(phone)
+    finding_id = uuid.UUID(popup.get_attribute("data-finding-id"))
+
+    popup.get_by_role("button", name="Bearbeiten").click()
+    expect(phone.locator("#capture-title")).to_have_text("Fund bearbeiten")
+    expect(phone.locator("#description")).to_have_value("vorher")
+    expect(phone.locator("input[name=category][value=empty_shop]")).to_be_checked()
+    phone.locator("#description").fill("nachher")
+    phone.locator("#send-button").click()
+    expect(saved_popup(phone)).to_contain_text("nachher")
+    assert eventually(lambda: row(session, "SELECT description FROM findings WHERE id = :id", id=finding_id)["description"] == "nachher")
+
+    popup = phone.locator(f".finding-popup[data-finding-id='{finding_id}']")
+    popup.get_by_role("button", name="Löschen").click()
+    popup.get_by_role("button", name="Ja, löschen").click()
+    expect(phone.locator(f".finding-marker[data-finding-id='{finding_id}']")).to_have_count(0)
+    assert eventually(lambda: row(session, "SELECT 1 AS x FROM findings WHERE id = :id", id=finding_id) is None)
+
+
+def test_others_pin_offers_plus_one_but_no_edit_and_refuses_a_patch(phone, session, walk):
+    theirs = others_finding(session, walk["id"], BISMARCKPLATZ[0] + 0.0008, BISMARCKPLATZ[1], description="nicht meins")
+    open_walk_map(phone, walk)
+    phone.locator(f".finding-marker[data-finding-id='{theirs}']").click()
+    popup = phone.locator(f".finding-popup[data-finding-id='{theirs}']")
+    expect(popup).to_contain_text("nicht meins")
+    expect(popup.get_by_role("button", name="Bearbeiten")).to_have_count(0)
+    expect(popup.get_by_role("button", name="Löschen")).to_have_count(0)
+    expect(popup.locator(".badge--mine")).to_have_count(0)
+    vote = popup.locator(".btn--vote")
+    expect(vote).to_contain_text("+1")
+    vote.click()
+    expect(vote).to_have_attribute("aria-pressed", "true")
+    expect(vote).to_contain_text("(1)")
+
+    # The page's own cookie (made by the +1) may not change someone else's finding.
+    response = phone.request.patch(f"/api/findings/{theirs}", data={"description": "übernommen"})
+    assert response.status == 403
+    assert row(session, "SELECT description FROM findings WHERE id = :id", id=theirs)["description"] == "nicht meins"

@@ -1,0 +1,78 @@
+"""/sw.js: served at the root scope, never cached by HTTP, lists an app shell that exists."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from mapapp.pwa import shell
+
+CONFIG = re.compile(r"^const CONFIG = (\{.*\});$", re.MULTILINE)
+
+
+def worker_config(client) -> dict:
+    body = client.get("/sw.js").get_data(as_text=True)
+    found = CONFIG.search(body)
+    assert found, "the served worker carries no filled-in CONFIG line"
+    return json.loads(found.group(1))
+
+
+def test_worker_headers_allow_the_root_scope_and_forbid_http_caching(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+
+
+def test_worker_precaches_the_shell_and_each_url_answers(client):
+    config = worker_config(client)
+    precache = config["precache"]
+    for needed in ("/static/js/main.js", "/static/js/outbox.js", "/static/js/sync-status.js",
+                   "/static/js/pwa.js", "/static/js/strings.js", "/static/css/app.css",
+                   "/static/favicon.svg", "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css",
+                   "/vendor/leaflet/images/layers.png", "/manifest.webmanifest"):
+        assert needed in precache
+    assert "/static/js/sw.js" not in precache
+    assert config["pages"] == ["/"]
+    assert len(precache) == len(set(precache))
+    for url in precache + config["pages"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.close()
+
+
+def test_worker_version_is_a_content_hash(client):
+    first, second = worker_config(client)["version"], worker_config(client)["version"]
+    assert re.fullmatch(r"[0-9a-f]{16}", first) and first == second
+
+
+def test_version_changes_when_a_shell_file_changes(tmp_path):
+    script = tmp_path / "main.js"
+    script.write_text("export const a = 1;\n")
+    before = shell.version([script], extra="/static/js/main.js")
+    script.write_text("export const a = 2;\n")
+    assert shell.version([script], extra="/static/js/main.js") != before
+    assert shell.version([script], extra="/static/js/other.js") != shell.version([script], extra="/static/js/main.js")
+
+
+def test_shell_files_skip_the_worker_and_other_folders(tmp_path):
+    for name in ("js/main.js", "js/sw.js", "css/app.css", "favicon.svg", "icons/icon-192.png", "uploads/x.jpg"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    assert shell.shell_files(tmp_path) == ["css/app.css", "favicon.svg", "icons/icon-192.png", "js/main.js"]
+
+
+def test_render_worker_fills_in_the_config_line_only():
+    source = "// head\nconst CONFIG = { version: 'dev', precache: [], pages: ['/'] };\nconst OTHER = 1;\n"
+    rendered = shell.render_worker(source, "abc", ["/static/js/main.js"], ["/"])
+    assert 'const CONFIG = {"version":"abc","precache":["/static/js/main.js"],"pages":["/"]};' in rendered
+    assert rendered.endswith("const OTHER = 1;\n")
+    with pytest.raises(ValueError):
+        shell.render_worker("const OTHER = 1;\n", "abc", [], [])
+
+
+def test_worker_never_handles_writes():
+    """The outbox sends POST/PUT/PATCH/DELETE from the page; the worker must let them pass."""
+    source = (Path(__file__).resolve().parents[2] / "static" / "js" / "sw.js").read_text()
+    assert "if (request.method !== 'GET') return;" in source
