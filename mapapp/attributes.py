@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -27,24 +28,24 @@ def _check_one(question: dict, value) -> object:
     kind, keys = question["datatype"], {v["key"] for v in question["values"]}
     if kind in TEXT_MAX:
         if not isinstance(value, str):
-            raise ValueError("must be text")
+            raise ValueError(_("Muss ein Text sein."))
         if len(value) > TEXT_MAX[kind]:
-            raise ValueError(f"at most {TEXT_MAX[kind]} characters")
+            raise ValueError(_("Höchstens %(count)s Zeichen.", count=TEXT_MAX[kind]))
         return value.strip()
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError("must be a number")
+            raise ValueError(_("Muss eine Zahl sein."))
         return value
     if kind == "datetime":
         if not isinstance(value, str):
-            raise ValueError("must be a date (YYYY-MM-DD)")
+            raise ValueError(_("Muss ein Datum sein (JJJJ-MM-TT)."))
         return date.fromisoformat(value[:10]).isoformat()
     if kind == "singlevaluelist":
         if value not in keys:
-            raise ValueError(f"must be one of {', '.join(sorted(keys))}")
+            raise ValueError(_("Bitte eine der Antworten wählen."))
         return value
     if not isinstance(value, list) or not all(v in keys for v in value):
-        raise ValueError(f"must be a list of {', '.join(sorted(keys))}")
+        raise ValueError(_("Bitte Antworten aus der Liste wählen."))
     return sorted(set(value))
 
 
@@ -62,17 +63,17 @@ def check_answers(session: Session, category: str, answers: dict | None) -> dict
     asked = {q["code"]: q for q in questions(session, category)}
     errors, cleaned = {}, {}
     for code in answers.keys() - asked.keys():
-        errors[f"attributes.{code}"] = "this category does not ask this"
+        errors[f"attributes.{code}"] = _("Diese Frage gibt es bei dieser Kategorie nicht.")
     for code, question in asked.items():
         value = answers.get(code)
         if _is_blank(value):
             if question["required"]:
-                errors[f"attributes.{code}"] = "required"
+                errors[f"attributes.{code}"] = _("Diese Angabe fehlt.")
             continue
         try:
             cleaned[code] = _check_one(question, value)
         except ValueError as exc:
             errors[f"attributes.{code}"] = str(exc)
     if errors:
-        raise ValidationFailed("Some answers are not valid.", errors)
+        raise ValidationFailed(_("Einige Antworten passen nicht."), errors)
     return cleaned

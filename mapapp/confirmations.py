@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -51,9 +52,10 @@ def confirm(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID) 
         text("SELECT participant_id FROM findings WHERE id = :id"), {"id": finding_id}
     ).first()
     if owner is None:
-        raise NotFound(f"no finding with id {finding_id}")
+        raise NotFound(_("Diesen Fund gibt es nicht."))
     if owner.participant_id == participant_id:
-        raise ValidationFailed("You cannot confirm your own finding.", {"finding": "this is your own finding"})
+        message = _("Das ist dein eigener Fund.")
+        raise ValidationFailed(message, {"finding": message})
     created = session.execute(text("""
         INSERT INTO confirmations (finding_id, participant_id) VALUES (:f, :p)
         ON CONFLICT DO NOTHING RETURNING 1

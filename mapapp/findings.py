@@ -9,6 +9,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -93,22 +94,22 @@ def check_category(session: Session, category: str, walk_id: uuid.UUID | None) -
         text("SELECT active FROM categories WHERE slug = :slug"), {"slug": category}
     ).scalar()
     if not active:
-        errors["category"] = f"unknown category '{category}'"
+        errors["category"] = _("Unbekannte Kategorie „%(slug)s“.", slug=category)
     if walk_id is not None:
         walk = session.execute(text("SELECT 1 FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
         if not walk:
-            errors["walk_id"] = f"unknown walk '{walk_id}'"
+            errors["walk_id"] = _("Unbekannter Rundgang.")
         elif active and not categories.offered_by_walk(session, walk_id, category):
-            errors["category"] = f"this walk does not collect '{category}'"
+            errors["category"] = _("Diese Kategorie gibt es bei diesem Rundgang nicht.")
     if errors:
-        raise ValidationFailed("The finding refers to something that does not exist.", errors)
+        raise ValidationFailed(_("Der Fund verweist auf etwas, das es nicht gibt."), errors)
 
 
 def refuse_outside(session: Session, geometry_fields) -> None:
     """Undo the statement that placed a finding outside every district, and say so."""
     session.rollback()
-    message = "this place lies outside the area the platform covers (Duisburg)"
-    raise ValidationFailed("The place is outside Duisburg.", {name: message for name in geometry_fields})
+    message = _("Dieser Ort liegt außerhalb von Duisburg.")
+    raise ValidationFailed(message, {name: message for name in geometry_fields})
 
 
 def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
@@ -153,7 +154,7 @@ def feature_json(session: Session, finding_id: uuid.UUID, viewer: uuid.UUID | No
         text(f"SELECT {FEATURE_SQL}::text {FROM_SQL} WHERE f.id = :id"), {"id": finding_id, "viewer": viewer}
     ).scalar()
     if result is None and not missing_ok:
-        raise NotFound(f"no finding with id {finding_id}")
+        raise NotFound(_("Diesen Fund gibt es nicht."))
     return result
 
 

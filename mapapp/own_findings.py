@@ -5,6 +5,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -31,10 +32,10 @@ def _lock_own(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID
     ).mappings().first()
     if row is None:
         session.rollback()
-        raise NotFound(f"no finding with id {finding_id}")
+        raise NotFound(_("Diesen Fund gibt es nicht."))
     if participant_id is None or row["participant_id"] != participant_id:
         session.rollback()
-        raise Forbidden("Only the participant who made this finding may change it.")
+        raise Forbidden(_("Nur wer den Fund gemeldet hat, kann ihn ändern."))
     return row
 
 

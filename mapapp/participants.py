@@ -39,23 +39,31 @@ def current_participant_id() -> uuid.UUID | None:
         return None
 
 
+def issue_cookie() -> uuid.UUID:
+    """Give the browser a participant id now, without a database row yet.
+
+    Pages that capture findings call this, so that even the first POST, and any retry
+    of it after a lost answer, carries the same id: the row is made on first use.
+    """
+    participant_id = current_participant_id()
+    if participant_id is None:
+        participant_id = uuid.uuid4()
+        request.environ[NEW_ID] = participant_id
+    return participant_id
+
+
 def ensure_participant(session: Session, walk_id: uuid.UUID | None = None,
                        nickname: str | None = None) -> uuid.UUID:
-    """Return the current participant, creating one (and its cookie) when there is none."""
-    participant_id = current_participant_id()
-    if participant_id is not None:
-        exists = session.execute(text("SELECT 1 FROM participants WHERE id = :id"), {"id": participant_id}).scalar()
-        if exists:
-            if nickname is not None or walk_id is not None:
-                update_participant(session, participant_id, walk_id, nickname)
-            return participant_id
-    participant_id = uuid.uuid4()
-    session.execute(
-        text("INSERT INTO participants (id, walk_id, nickname) VALUES (:id, :walk_id, :nickname)"),
+    """Return the current participant, making its row (and its cookie) when missing."""
+    participant_id = issue_cookie()
+    created = session.execute(
+        text("""INSERT INTO participants (id, walk_id, nickname) VALUES (:id, :walk_id, :nickname)
+                ON CONFLICT (id) DO NOTHING RETURNING 1"""),
         {"id": participant_id, "walk_id": walk_id, "nickname": _clean(nickname)},
-    )
+    ).first()
     session.commit()
-    request.environ[NEW_ID] = participant_id
+    if not created and (nickname is not None or walk_id is not None):
+        update_participant(session, participant_id, walk_id, nickname)
     return participant_id
 
 

@@ -2,6 +2,7 @@
 import json
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from mapapp import categories, confirmations, districts, findings, own_findings, walks
 from mapapp.api import bp
@@ -26,7 +27,7 @@ def _json_body():
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest("The body is not valid JSON.", {"body": "not valid JSON"}) from None
+        raise BadRequest(_("Die Anfrage ist kein gültiges JSON."), {"body": _("Kein gültiges JSON.")}) from None
 
 
 def _geojson(body: str, status: int = 200) -> Response:
@@ -100,7 +101,7 @@ def unconfirm_finding(finding_id):
 def list_districts():
     level = request.args.get("level", "stadtbezirk")
     if level not in LEVELS:
-        raise ValidationFailed("Unknown level.", {"level": f"must be one of {', '.join(LEVELS)}"})
+        raise ValidationFailed(_("Unbekannte Ebene."), {"level": _("Erlaubt: %(levels)s", levels=", ".join(LEVELS))})
     return Response(districts.districts_geojson(db.session, level), mimetype=GEOJSON)
 
 

@@ -1,6 +1,8 @@
 """The participant's map page (``/``)."""
 from flask import Blueprint, current_app, render_template, url_for
 
+from mapapp.participants import issue_cookie
+
 bp = Blueprint("capture", __name__)
 
 
@@ -26,4 +28,5 @@ def client_config() -> dict:
 
 @bp.get("/")
 def map_page():
+    issue_cookie()
     return render_template("map.html", client_config=client_config())

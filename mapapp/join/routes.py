@@ -10,7 +10,7 @@ from mapapp.join import bp, join_url, known_participant, walk_client_config
 from mapapp.join.forms import JoinForm
 from mapapp.join.qr import qr_svg
 from mapapp.organiser.walks import walk_detail
-from mapapp.participants import current_participant_id, ensure_participant
+from mapapp.participants import current_participant_id, ensure_participant, issue_cookie
 
 
 class UnknownWalk(Exception):
@@ -44,6 +44,7 @@ def join_page(join_code):
 @bp.get("/w/<join_code>/map")
 def walk_map(join_code):
     walk = _walk(join_code)
+    issue_cookie()
     return render_template(["walk_map.html", "join/map_pending.html"], walk=walk,
                            client_config=walk_client_config(walk))
 

@@ -17,6 +17,7 @@ SHELL_GLOBS = ("js/*.js", "css/*.css", "icons/*.png", "icons/*.svg", "favicon.sv
 # The worker's own source lives in static/js but is served at /sw.js and never cached.
 WORKER_SOURCE = "js/sw.js"
 VENDOR_LEAFLET = ("leaflet.js", "leaflet.css")
+EXIFR_BUILDS = ("lite.esm.js",)  # as named in templates/walk_map.html (#mapapp-assets)
 CONFIG_LINE = re.compile(r"^const CONFIG = .*;$", re.MULTILINE)
 
 
@@ -39,8 +40,8 @@ def leaflet_files(leaflet_dir: Path) -> list[str]:
 
 
 def exifr_files(dist_dir: Path) -> list[str]:
-    """Return exifr's ES module builds (imported on the first photo, which may be taken offline)."""
-    return sorted(p.name for p in dist_dir.glob("*.esm.mjs")) if dist_dir.is_dir() else []
+    """Return the exifr build the walk map imports on the first photo (which may be taken offline)."""
+    return [name for name in EXIFR_BUILDS if (dist_dir / name).is_file()]
 
 
 def version(files: list[Path], extra: str = "") -> str:

@@ -12,22 +12,8 @@ import { createPhotoPicker } from './photos.js';
 import { createNearby } from './nearby.js';
 import { createPhotoPlace } from './photoplace.js';
 import { createCategoryPicker, createUrgency } from './choices.js';
-
-// Server field name → where its message is shown in the form.
-const FIELD_TARGETS = {
-  lat: 'place', lon: 'place', geometry: 'place', accuracy_m: 'place', category: 'category',
-  description: 'description', urgency: 'urgency', photo: 'photos',
-};
-
-/** UUID for a new finding; falls back to getRandomValues outside secure contexts (plain http). */
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+import { createFormErrors } from './formerrors.js';
+import { newFindingId } from './sync.js';
 
 /**
  * @param {{map: L.Map, config: object, findings: object, sync: object, announce: Function,
@@ -40,16 +26,23 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     description: $('description'), count: $('description-count'), more: $('capture-more'),
     send: $('send-button'), sendHint: $('send-hint'), cancel: $('cancel-button'), formError: $('form-error'),
   };
-  const errorEls = {
-    place: $('place-error'), category: $('category-error'), description: $('description-error'),
-    urgency: $('urgency-error'), photos: $('photo-error'),
-  };
   const texts = { title: ui.title.textContent, send: ui.send.textContent, sendHint: ui.sendHint.textContent };
   let mode = 'create';
   let editing = null; // the feature being edited
   let draftId = null; // kept across retries: the server treats a repeated id as the same finding
   let sending = false;
   const waiting = []; // refused drafts to reopen once the sheet is free
+
+  const categories = createCategoryPicker($('category-grid'), { onChange: categoryChanged });
+  const urgency = $('urgency-group') ? createUrgency($('urgency-group'), $('urgency-clear')) : null;
+  const attributes = $('attribute-fields') ? createAttributeFields($('attribute-fields')) : null;
+  const errors = createFormErrors({
+    fields: {
+      place: $('place-error'), category: $('category-error'), description: $('description-error'),
+      urgency: $('urgency-error'), photos: $('photo-error'),
+    },
+    summary: ui.formError, description: ui.description, sheet: ui.sheet, attributes, announce,
+  });
 
   const place = createPlacePicker(map, {
     locateButton: $('locate-button'),
@@ -60,20 +53,16 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
       button: $('line-button'), tools: $('line-tools'), undo: $('line-undo'), done: $('line-done'), count: $('line-count'),
     },
     onChange: () => {
-      setFieldError('place', '');
+      errors.set('place', '');
       photoPlace?.placeChosen();
       stateChanged();
     },
     onError: (message) => {
-      setFieldError('place', message);
+      errors.set('place', message);
       announce(message, 'error');
     },
     onTapMode: (on) => ui.sheet.classList.toggle('sheet--tapping', on),
   });
-
-  const categories = createCategoryPicker($('category-grid'), { onChange: categoryChanged });
-  const urgency = $('urgency-group') ? createUrgency($('urgency-group'), $('urgency-clear')) : null;
-  const attributes = $('attribute-fields') ? createAttributeFields($('attribute-fields')) : null;
 
   const photoPlace = $('photo-place') ? createPhotoPlace({
     panel: $('photo-place'), accept: $('photo-place-accept'), decline: $('photo-place-decline'),
@@ -92,15 +81,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     onAdded: (file) => photoPlace?.consider(file),
   }) : null;
 
-  const photoFirst = { button: $('photo-first-button'), input: $('photo-first-input') };
-  if (photoFirst.button && photos) {
-    photoFirst.button.addEventListener('click', () => photoFirst.input.click());
-    photoFirst.input.addEventListener('change', () => {
-      const [file] = photos.add(photoFirst.input.files ?? []);
-      photoFirst.input.value = '';
-      if (file) photoPlace?.consider(file, { explicit: true });
-    });
-  }
+  if (photos) photoPlace?.wireFirstButton($('photo-first-button'), $('photo-first-input'), photos);
 
   const nearby = $('nearby-panel') ? createNearby({
     panel: $('nearby-panel'), heading: $('nearby-heading'), list: $('nearby-list'),
@@ -155,7 +136,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     photos?.clear();
     photoPlace?.reset();
     nearby?.reset();
-    clearErrors();
+    errors.clear();
     updateCount();
     draftId = null;
     setMode('create');
@@ -168,7 +149,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
   // ---- state -------------------------------------------------------------
 
   function categoryChanged() {
-    setFieldError('category', '');
+    errors.set('category', '');
     const previous = attributes?.values() ?? {};
     attributes?.render(getCategory(categories.value), previous);
     stateChanged();
@@ -188,44 +169,6 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
 
   function updateCount() {
     ui.count.textContent = format(STRINGS.capture.charCount, { n: ui.description.value.length, max: ui.description.maxLength });
-  }
-
-  function setFieldError(target, message) {
-    const node = errorEls[target];
-    if (node) {
-      node.textContent = message;
-      node.hidden = !message;
-    }
-    if (target !== 'description') return;
-    if (message) ui.description.setAttribute('aria-invalid', 'true');
-    else ui.description.removeAttribute('aria-invalid');
-  }
-
-  function clearErrors() {
-    for (const target of Object.keys(errorEls)) setFieldError(target, '');
-    attributes?.clearErrors();
-    ui.formError.textContent = '';
-    ui.formError.hidden = true;
-  }
-
-  /** Field messages next to their controls, a summary above the buttons and in the live region. */
-  function showError({ fields = {}, message = '', status = 0 }) {
-    const rest = attributes ? attributes.setErrors(fields) : { ...fields };
-    const byTarget = {};
-    const other = [];
-    for (const [field, text] of Object.entries(rest)) {
-      const target = FIELD_TARGETS[field];
-      if (target && errorEls[target]) (byTarget[target] ??= new Set()).add(String(text));
-      else other.push(`${field}: ${text}`);
-    }
-    for (const [target, list] of Object.entries(byTarget)) setFieldError(target, [...list].join(' '));
-    let summary = message || (Object.keys(fields).length ? STRINGS.errors.validation : STRINGS.errors.unexpected);
-    if (status >= 500) summary = format(STRINGS.errors.server, { status });
-    summary = [summary, ...other].join(' ');
-    ui.formError.textContent = summary;
-    ui.formError.hidden = false;
-    announce(summary, 'error');
-    ui.sheet.querySelector('.field-error:not([hidden]), .form-error:not([hidden])')?.scrollIntoView({ block: 'nearest' });
   }
 
   // ---- filling the form (edit, refused draft) -----------------------------
@@ -271,7 +214,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     place.load(geometry);
     photos?.restore(draft.photos ?? []);
     stateChanged();
-    showError(draft);
+    errors.show(draft);
   }
 
   // ---- send --------------------------------------------------------------
@@ -301,7 +244,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     const invalid = attributes?.validate();
     if (invalid) {
       invalid.focus();
-      showError({ message: STRINGS.errors.validation });
+      errors.show({ message: STRINGS.errors.validation });
       return false;
     }
     if (mode === 'create' && nearby && !(await nearby.check(place.anchor, categories.value, config.walk_id))) {
@@ -313,7 +256,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
 
   async function send() {
     if (sending || !(await ready())) return;
-    clearErrors();
+    errors.clear();
     setSending(true);
     const taken = (await photos?.take()) ?? [];
     try {
@@ -321,7 +264,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
         const patch = { ...formFields(), ...(place.changed ? place.fields() : {}) };
         await sync.edit(editing, patch, taken);
       } else {
-        draftId ??= newId();
+        draftId ??= newFindingId();
         const payload = { id: draftId, ...place.fields(), ...formFields() };
         if (!payload.description) delete payload.description;
         if (payload.urgency === null) delete payload.urgency;
@@ -332,7 +275,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
       console.error('could not queue the finding', err);
       photos?.restore(taken);
       setSending(false);
-      showError(err instanceof ApiError ? err : { message: STRINGS.errors.unexpected });
+      errors.show(err instanceof ApiError ? err : { message: STRINGS.errors.unexpected });
       return;
     }
     setSending(false);
@@ -344,7 +287,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
   ui.pin.addEventListener('click', open);
   ui.cancel.addEventListener('click', () => close());
   ui.description.addEventListener('input', () => {
-    setFieldError('description', '');
+    errors.set('description', '');
     updateCount();
   });
   ui.form.addEventListener('submit', (event) => {

@@ -233,6 +233,10 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
     if (!document.hidden) timer = setTimeout(reload, POLL_MS);
   }
 
+  let popupOpen = false;
+  map.on('popupopen', () => { popupOpen = true; });
+  map.on('popupclose', () => { popupOpen = false; });
+
   if (walkId) {
     document.addEventListener('visibilitychange', () => {
       if (document.hidden) {
@@ -293,5 +297,7 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
       entries.delete(String(id));
     },
     isOpen: (id) => Boolean(entries.get(String(id))?.layer.isPopupOpen()),
+    /** Whether any popup is open on the map. */
+    anyOpen: () => popupOpen,
   };
 }

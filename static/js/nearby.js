@@ -48,6 +48,11 @@ export function createNearby(ui) {
     const text = el('div', 'nearby-item__text');
     text.id = `nearby-${li.dataset.findingId}`;
     const title = el('p', 'nearby-item__title');
+    if (thumb && p.icon) {
+      const icon = el('span', null, `${p.icon} `);
+      icon.setAttribute('aria-hidden', 'true');
+      title.append(icon);
+    }
     title.append(el('strong', null, featureLabel(feature)), ' ',
       el('span', 'nearby-item__distance', format(STRINGS.nearby.distance, { m: Math.round(Number(p.distance_m) || 0) })));
     const description = (p.description ?? '').trim();
@@ -115,6 +120,9 @@ export function createNearby(ui) {
         setAsking(false);
         return true;
       }
+      const shown = `${key}|${features.map(featureId).join(',')}`;
+      if (asking && shown === ui.list.dataset.shown) return false; // already on screen: keep focus where it is
+      ui.list.dataset.shown = shown;
       ui.heading.textContent = format(STRINGS.nearby.question, { n: features.length });
       ui.list.replaceChildren(...features.map(item));
       ui.error.hidden = true;
@@ -127,6 +135,7 @@ export function createNearby(ui) {
     reset() {
       dismissed.clear();
       lookup = null;
+      delete ui.list.dataset.shown;
       setAsking(false);
     },
   };

@@ -5,11 +5,10 @@
 // delete). The page sends, not the service worker; one flush at a time, across tabs too.
 
 import { sha256Hex } from './sha256.js';
+import {
+  addItems, allItems, claim, newItem, queueDeletion, readStatus, removeRefused, removeSent,
+} from './outbox-db.js';
 
-const DB_NAME = 'mapapp-outbox';
-const DB_VERSION = 1;
-const ITEMS = 'items'; // {seq, kind: create|photo|edit|delete, id, body?, blob?, sha256?, attempts}
-const META = 'meta'; // lastSentAt
 const LOCK_NAME = 'mapapp-outbox-flush';
 const API = '/api/findings';
 const RETRY_MIN_MS = 2000;
@@ -27,77 +26,7 @@ let again = false; // something was queued during it: run another round
 let failures = 0; // consecutive rounds without progress, for the backoff
 let retryTimer = null;
 
-// ---- IndexedDB -----------------------------------------------------------------
-
-let dbPromise = null;
-
-function openDb() {
-  dbPromise ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      db.createObjectStore(ITEMS, { keyPath: 'seq', autoIncrement: true }).createIndex('finding', 'id');
-      db.createObjectStore(META);
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      db.onversionchange = () => {
-        db.close();
-        dbPromise = null;
-      };
-      resolve(db);
-    };
-    request.onerror = () => reject(request.error);
-  }).catch((err) => {
-    dbPromise = null;
-    throw err;
-  });
-  return dbPromise;
-}
-
-/**
- * Run `work(items, meta)` in one transaction; resolve with its return value (an IDBRequest's
- * result) once the transaction has committed. Writes ask for strict durability: on disk.
- */
-async function transact(mode, work) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction([ITEMS, META], mode, { durability: mode === 'readwrite' ? 'strict' : 'default' });
-    let out;
-    tx.oncomplete = () => resolve(out instanceof IDBRequest ? out.result : out);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
-    out = work(tx.objectStore(ITEMS), tx.objectStore(META));
-  });
-}
-
-const allItems = () => transact('readonly', (items) => items.getAll());
-
-/** Remove every queued item of finding `id`. */
-function removeFinding(items, id) {
-  items.index('finding').getAllKeys(id).onsuccess = (event) => {
-    for (const seq of event.target.result) items.delete(seq);
-  };
-}
-
-/** Count an attempt before sending, unless the item is gone (e.g. its finding was deleted meanwhile). */
-function claim(seq) {
-  return transact('readwrite', (items) => {
-    const found = { item: null };
-    items.get(seq).onsuccess = (event) => {
-      const item = event.target.result;
-      if (!item) return;
-      item.attempts += 1;
-      items.put(item);
-      found.item = item;
-    };
-    return found;
-  }).then((found) => found.item);
-}
-
 // ---- public API ------------------------------------------------------------------
-
-const newItem = (kind, id, fields = {}) => ({ kind, id: String(id), attempts: 0, queuedAt: Date.now(), ...fields });
 
 async function preparePhoto(photo) {
   const blob = photo.blob ?? photo;
@@ -113,25 +42,23 @@ export async function submitFinding(payload, photos = []) {
   if (!payload?.id) throw new TypeError('submitFinding: payload.id (a UUID) is required');
   const prepared = await Promise.all(photos.map(preparePhoto));
   const unique = [...new Map(prepared.map((p) => [p.sha256, p])).values()];
-  await transact('readwrite', (items) => {
-    items.add(newItem('create', payload.id, { body: payload }));
-    for (const photo of unique) items.add(newItem('photo', payload.id, photo));
-  });
+  await addItems([
+    newItem('create', payload.id, { body: payload }),
+    ...unique.map((photo) => newItem('photo', payload.id, photo)),
+  ]);
   queued();
 }
 
 /** Queue photos for a finding that is already queued or stored. */
 export async function submitPhotos(id, photos) {
   const prepared = await Promise.all(photos.map(preparePhoto));
-  await transact('readwrite', (items) => {
-    for (const photo of prepared) items.add(newItem('photo', id, photo));
-  });
+  await addItems(prepared.map((photo) => newItem('photo', id, photo)));
   queued();
 }
 
 /** Queue a change (PATCH /api/findings/<id> body); it goes out after the finding's earlier items. */
 export async function submitEdit(id, patch) {
-  await transact('readwrite', (items) => items.add(newItem('edit', id, { body: patch })));
+  await addItems([newItem('edit', id, { body: patch })]);
   queued();
 }
 
@@ -141,23 +68,9 @@ export async function submitEdit(id, patch) {
  * DELETE is queued behind them.
  */
 export async function submitDelete(id) {
-  const key = String(id);
-  const droppedLocally = await transact('readwrite', (items) => {
-    const result = { dropped: false };
-    items.index('finding').getAll(key).onsuccess = (event) => {
-      const mine = event.target.result;
-      const neverSent = mine.some((item) => item.kind === 'create') && mine.every((item) => item.attempts === 0);
-      if (neverSent) {
-        for (const item of mine) items.delete(item.seq);
-        result.dropped = true;
-      } else {
-        items.add(newItem('delete', key));
-      }
-    };
-    return result;
-  }).then((result) => result.dropped);
-  if (droppedLocally) {
-    outbox.dispatchEvent(new CustomEvent('sent', { detail: { kind: 'delete', id: key, feature: null } }));
+  const deletion = newItem('delete', id);
+  if (await queueDeletion(deletion)) {
+    outbox.dispatchEvent(new CustomEvent('sent', { detail: { kind: 'delete', id: deletion.id, feature: null } }));
     changed();
   } else {
     queued();
@@ -170,11 +83,7 @@ export async function pending() {
 }
 
 /** {pending, lastSentAt: Date|null} now, e.g. for a status line that starts after the first 'change'. */
-export async function status() {
-  const [items, lastSent] = await transact('readonly', (store, meta) => [store.getAll(), meta.get('lastSentAt')])
-    .then((requests) => requests.map((request) => request.result));
-  return { pending: new Set(items.map((item) => item.id)).size, lastSentAt: lastSent ? new Date(lastSent) : null };
-}
+export const status = () => readStatus();
 
 // ---- sending -----------------------------------------------------------------------
 
@@ -224,11 +133,7 @@ async function send(item) {
 }
 
 async function markSent(item, outcome) {
-  const now = Date.now();
-  await transact('readwrite', (items, meta) => {
-    items.delete(item.seq);
-    meta.put(now, 'lastSentAt');
-  });
+  await removeSent(item.seq, Date.now());
   const detail = { kind: item.kind, id: item.id, feature: item.kind === 'create' || item.kind === 'edit' ? outcome.body : null };
   if (item.kind === 'photo') detail.photo = outcome.body;
   outbox.dispatchEvent(new CustomEvent('sent', { detail }));
@@ -236,10 +141,7 @@ async function markSent(item, outcome) {
 
 /** The server refused for good: drop the item, and with a refused create everything of that finding. */
 async function markRejected(item, outcome) {
-  await transact('readwrite', (items) => {
-    if (item.kind === 'create') removeFinding(items, item.id);
-    else items.delete(item.seq);
-  });
+  await removeRefused(item, item.kind === 'create');
   const body = outcome.body ?? {};
   outbox.dispatchEvent(new CustomEvent('rejected', {
     detail: {
@@ -252,7 +154,7 @@ async function markRejected(item, outcome) {
 /**
  * Send queued items oldest first. A finding whose item could not be sent is skipped for the
  * rest of this round (its later items must wait); no connection at all ends the round.
- * Returns the smallest wait the server asked for, or null when nothing needs a retry.
+ * Returns the longest wait a server asked for (0: none), or null when nothing needs a retry.
  */
 async function drain() {
   const blocked = new Set();

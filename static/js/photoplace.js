@@ -39,7 +39,8 @@ export function createPhotoPlace(ui) {
     offered = L.latLng(position.lat, position.lon);
     ui.panel.hidden = false;
     ui.announce(STRINGS.photoPlace.found);
-    ui.accept.focus();
+    ui.panel.scrollIntoView({ block: 'nearest' });
+    ui.accept.focus({ preventScroll: true });
   }
 
   ui.accept.addEventListener('click', () => {
@@ -55,6 +56,15 @@ export function createPhotoPlace(ui) {
 
   return {
     consider,
+    /** "Foto zuerst": the button opens the camera; the photo is attached and its place offered. */
+    wireFirstButton(button, input, photos) {
+      button.addEventListener('click', () => input.click());
+      input.addEventListener('change', () => {
+        const [file] = photos.add(input.files ?? []);
+        input.value = '';
+        if (file) consider(file, { explicit: true });
+      });
+    },
     /** A place was chosen some other way: the offer is moot (unless it is being accepted). */
     placeChosen() {
       if (offered && ui.placeReady()) hide();

@@ -13,7 +13,8 @@ const PAGE_TIMEOUT_MS = 4000; // weak mobile data: show the stored page rather t
 const API_TIMEOUT_MS = 8000;
 const DATA_ENTRIES = 80; // bbox queries of the overview map would otherwise pile up
 const PHOTO_ENTRIES = 150;
-const PAGES = [/^\/$/, /^\/w\/[^/]+\/?$/, /^\/w\/[^/]+\/map\/?$/];
+// The maps only: the join page carries a form token that must not go stale in a cache.
+const PAGES = [/^\/$/, /^\/w\/[^/]+\/map\/?$/];
 const API = [/^\/api\/categories$/, /^\/api\/walks(\/[^/]+)?$/, /^\/api\/findings$/, /^\/api\/districts$/];
 // Query parameters that select different data (a cached answer must agree on these).
 const IDENTITY_PARAMS = ['walk', 'level'];
@@ -148,6 +149,7 @@ async function networkFirst(event, cacheName, timeoutMs) {
 async function store(cache, request, response, max) {
   try {
     await cache.put(request, response);
+    if (max === Infinity) return;
     const keys = await cache.keys();
     await Promise.all(keys.slice(0, Math.max(0, keys.length - max)).map((key) => cache.delete(key)));
   } catch {

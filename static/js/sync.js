@@ -9,6 +9,18 @@ import { getJSON } from './api.js';
 import { featureLabel } from './popup.js';
 import { getCategory, labelOf } from './categories.js';
 
+const OPEN_WITHIN_MS = 30000;
+
+/** UUID for a new finding; falls back to getRandomValues outside secure contexts (plain http). */
+export function newFindingId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** GeoJSON geometry of a request body: {lat, lon} or {geometry}. */
 function geometryOf(fields) {
   if (fields.geometry) return fields.geometry;
@@ -57,6 +69,14 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     }
   }
 
+  /**
+   * Open the saved finding's popup when it arrives soon after sending and nothing else is
+   * going on (no other popup, the sheet closed): the confirmation that it is on the server.
+   */
+  function shouldOpen(entry) {
+    return Date.now() - entry.queuedAt < OPEN_WITHIN_MS && !findings.anyOpen() && !document.body.classList.contains('sheet-open');
+  }
+
   function savedMessage(feature) {
     const props = feature?.properties ?? {};
     const label = featureLabel(feature);
@@ -91,7 +111,7 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     } else {
       local.delete(id);
     }
-    if (feature) findings.addFeature(feature, { open: findings.isOpen(id) });
+    if (feature) findings.addFeature(feature, { open: findings.isOpen(id) || shouldOpen(entry) });
     else refresh(id);
     if (detail.kind === 'create') announce(feature ? savedMessage(feature) : STRINGS.saving.sent);
     else announce(STRINGS.saving.edited);
@@ -118,8 +138,22 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     }
   }
 
+  /**
+   * The queue is empty, yet some of ours never reported back: another tab sent them (the
+   * outbox sends from one tab at a time). Show what the server has now.
+   */
+  function handleChange({ detail }) {
+    if (detail?.pending !== 0) return;
+    for (const [id, entry] of local) {
+      local.delete(id);
+      if (entry.mode === 'delete') findings.remove(id);
+      else refresh(id).then(() => revoke(entry));
+    }
+  }
+
   box.outbox.addEventListener('sent', handleSent);
   box.outbox.addEventListener('rejected', handleRejected);
+  box.outbox.addEventListener('change', handleChange);
 
   function queuedMessage() {
     return navigator.onLine === false ? STRINGS.saving.queuedOffline : STRINGS.capture.sending;
@@ -129,21 +163,21 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     /** Queue a new finding with its photos ([{blob, name, sha256, url}]); show it pending. */
     async create(payload, photos) {
       const id = String(payload.id);
-      local.set(id, { mode: 'create', payload, photos, photosLeft: photos.length, waitingForCreate: true });
+      local.set(id, { mode: 'create', payload, photos, photosLeft: photos.length, waitingForCreate: true, queuedAt: Date.now() });
       try {
         await box.submitFinding(payload, photos.map(({ blob, name, sha256 }) => ({ blob, name, sha256 })));
       } catch (err) {
         local.delete(id);
         throw err;
       }
-      findings.addFeature(previewFeature(null, payload, photos.map((p) => p.url)), { open: true, hold: 'pending' });
+      findings.addFeature(previewFeature(null, payload, photos.map((p) => p.url)), { hold: 'pending' });
       announce(queuedMessage());
     },
     /** Queue changes of an own finding (and new photos); show the changed pin pending. */
     async edit(original, patch, photos = []) {
       const id = String(original.id ?? original.properties?.id);
       const extra = box.submitPhotos ? photos : [];
-      local.set(id, { mode: 'edit', patch, original, photos: extra, photosLeft: extra.length, waitingForCreate: true });
+      local.set(id, { mode: 'edit', patch, original, photos: extra, photosLeft: extra.length, waitingForCreate: true, queuedAt: Date.now() });
       try {
         await box.submitEdit(id, patch);
         if (extra.length) await box.submitPhotos(id, extra.map(({ blob, name, sha256 }) => ({ blob, name, sha256 })));
@@ -151,7 +185,7 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
         local.delete(id);
         throw err;
       }
-      findings.addFeature(previewFeature(original, patch, extra.map((p) => p.url)), { open: true, hold: 'pending' });
+      findings.addFeature(previewFeature(original, patch, extra.map((p) => p.url)), { hold: 'pending' });
       announce(queuedMessage());
     },
     /** Queue the deletion of an own finding; it disappears at once. */

@@ -83,3 +83,18 @@ def test_patch_validation_names_fields(alice):
         assert response.status_code == 422
         assert field in response.get_json()["fields"]
     assert alice.patch(f"/api/findings/{uuid.uuid4()}", json={}).status_code == 404
+
+
+def test_map_page_gives_the_id_before_the_first_post(alice, session):
+    """A retried first POST (answer lost) still belongs to the same participant."""
+    alice.get("/")
+    cookie = alice.get_cookie("mapapp_participant")
+    assert cookie is not None
+    assert session.execute(text("SELECT count(*) FROM participants")).scalar() == 0
+    body = finding_payload()
+    first = alice.post("/api/findings", json=body)
+    retry = alice.post("/api/findings", json=body)
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.get_json()["properties"]["mine"] is True
+    assert alice.get_cookie("mapapp_participant").value == cookie.value
+    assert session.execute(text("SELECT count(*) FROM participants")).scalar() == 1

@@ -124,6 +124,9 @@ def test_walk_map_shows_title_route_meeting_point_and_all_pins(phone, session, w
         'LINESTRING(6.6990 51.4560, 6.7000 51.4570, 6.7010 51.4565)', 4326) WHERE id = :id"""), {"id": walk["id"]})
     session.commit()
     theirs = others_finding(session, walk["id"], BISMARCKPLATZ[0] + 0.001, BISMARCKPLATZ[1], description="fremd")
+    polls = []
+    phone.on("request", lambda request: f"walk={walk['id']}" in request.url and "/api/findings?" in request.url
+             and polls.append(request))
     open_walk_map(phone, walk)
 
     expect(phone.locator(".walk-header__title")).to_have_text("Leerstand am Bismarckplatz")
@@ -134,6 +137,20 @@ def test_walk_map_shows_title_route_meeting_point_and_all_pins(phone, session, w
     # A pin added meanwhile by someone else appears with the next poll, without reloading.
     later = others_finding(session, walk["id"], BISMARCKPLATZ[0] - 0.001, BISMARCKPLATZ[1])
     expect(phone.locator(f".finding-marker[data-finding-id='{later}']")).to_be_visible(timeout=20000)
+    assert len(polls) >= 2 and polls[-1].headers.get("if-none-match"), "the poll asks with the last ETag"
+
+
+def test_sheet_fits_a_small_phone_with_large_targets(phone, walk):
+    open_walk_map(phone, walk)
+    start_finding(phone, "empty_shop")
+    phone.locator("#nearby-panel[hidden]").wait_for(state="attached")
+    sizes = phone.evaluate("""() => [...document.querySelectorAll(
+        '#capture-sheet button, #capture-sheet .choice, #capture-sheet .category-tile, #capture-sheet .urgency__number')]
+      .filter((node) => node.offsetParent !== null)
+      .map((node) => { const r = node.getBoundingClientRect(); return [node.id || node.className || node.textContent, r.width, r.height]; })""")
+    assert sizes and all(w >= 44 and h >= 44 for _, w, h in sizes), [s for s in sizes if s[1] < 44 or s[2] < 44]
+    sheet = phone.locator("#capture-sheet")
+    assert sheet.evaluate("(node) => node.scrollWidth <= node.clientWidth")
 
 
 # ---- pinning -------------------------------------------------------------------
@@ -313,3 +330,38 @@ def test_others_pin_offers_plus_one_but_no_edit_and_refuses_a_patch(phone, sessi
     response = phone.request.patch(f"/api/findings/{theirs}", data={"description": "übernommen"})
     assert response.status == 403
     assert row(session, "SELECT description FROM findings WHERE id = :id", id=theirs)["description"] == "nicht meins"
+
+
+@pytest.fixture
+def phone_refused(browser, live_server):
+    """Like `phone`, except that Chromium's own console line for the provoked 422 is expected."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
+        geolocation={"latitude": BISMARCKPLATZ[0], "longitude": BISMARCKPLATZ[1], "accuracy": 12},
+        permissions=["geolocation"], locale="de-DE", base_url=live_server,
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and "status of 422" not in msg.text and errors.append(msg.text))
+    yield page
+    context.close()
+    assert errors == [], f"the page logged errors: {errors}"
+
+
+def test_a_refused_finding_comes_back_into_the_form_with_the_reason(phone_refused, session, walk):
+    phone = phone_refused
+    open_walk_map(phone, walk)
+    # The organiser narrows the walk to noise after the page loaded its categories.
+    session.execute(text("INSERT INTO walk_categories (walk_id, category_slug) VALUES (:w, 'noise')"), {"w": walk["id"]})
+    session.commit()
+    start_finding(phone, "empty_shop")
+    phone.locator("#description").fill("bitte nicht verlieren")
+    phone.locator("#send-button").click()
+
+    expect(phone.locator("#category-error")).to_be_visible(timeout=10000)
+    expect(phone.locator("#capture-sheet")).to_be_visible()
+    expect(phone.locator("#description")).to_have_value("bitte nicht verlieren")
+    expect(phone.locator("input[name=category][value=empty_shop]")).to_be_checked()
+    expect(phone.locator(".finding-marker--pending")).to_have_count(0)
+    assert row(session, "SELECT count(*) AS n FROM findings WHERE walk_id = :w", w=walk["id"])["n"] == 0

@@ -4,8 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from mapapp.pwa import shell
+from tests.factories import make_walk
 
 CONFIG = re.compile(r"^const CONFIG = (\{.*\});$", re.MULTILINE)
 
@@ -40,6 +42,17 @@ def test_worker_precaches_the_shell_and_each_url_answers(client):
         response = client.get(url)
         assert response.status_code == 200, url
         response.close()
+
+
+def test_everything_the_walk_map_loads_is_precached(client, session):
+    """Scripts, styles and the EXIF reader of the walk map must open without a connection."""
+    walk_id = make_walk(session)
+    code = session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
+    html = client.get(f"/w/{code}/map").get_data(as_text=True)
+    used = set(re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"?#]+)"', html))
+    used |= set(re.findall(r'"(/(?:static|vendor)/[^"?#]+)"', html))  # JSON config, e.g. the exifr build
+    assert "/static/js/main.js" in used and any(url.startswith("/vendor/exifr/") for url in used)
+    assert used - set(worker_config(client)["precache"]) == set()
 
 
 def test_worker_version_is_a_content_hash(client):
