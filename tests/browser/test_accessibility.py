@@ -1,0 +1,46 @@
+"""axe-core finds no serious or critical violation on the walk pages a participant uses."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from tests.factories import make_walk
+
+pytestmark = pytest.mark.browser
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    found = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return found, results
+
+
+@pytest.fixture
+def join_code(session):
+    walk = make_walk(session, title="Afrika-Siedlung: Angebote für Kinder")
+    return session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk}).scalar()
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_join_page(phone, join_code, lang):
+    phone.goto(f"/w/{join_code}?lang={lang}")
+    found, results = serious_violations(phone)
+    assert found == [], results.generate_report()
+
+
+@pytest.mark.parametrize("lang", ["de", "tr", "ar"])
+def test_walk_map_with_the_capture_form_open(phone, join_code, lang):
+    phone.goto(f"/w/{join_code}/map?lang={lang}")
+    expect(phone.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+    phone.locator("#pin-button").click()
+    phone.locator("#locate-button").click()
+    phone.locator("input[name=category][value=empty_shop]").check()
+    found, results = serious_violations(phone)
+    assert found == [], results.generate_report()
+
+
+def test_handout(phone, join_code):
+    phone.goto(f"/w/{join_code}/handout")
+    found, results = serious_violations(phone)
+    assert found == [], results.generate_report()
