@@ -17,9 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mapapp.db import db
 
 LEVELS = ("stadtbezirk", "ortsteil")
-ROLES = ("organiser",)
+ROLES = ("organiser", "team_member")
 ATTRIBUTE_TYPES = ("string", "text", "number", "datetime", "singlevaluelist", "multivaluelist")
 FINDING_STATUSES = ("new", "in_review", "confirmed", "handed_over", "resolved", "rejected")
+CONCERN_STATUSES = FINDING_STATUSES + ("duplicate",)
 
 
 class District(db.Model):
@@ -77,7 +78,7 @@ class CategoryAttribute(db.Model):
 
 
 class User(db.Model):
-    """A person who signs in: for now an organiser (teams and their members come later)."""
+    """A person who signs in: an organiser, or a member of one or more teams."""
 
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('" + "', '".join(ROLES) + "')", name="role"),)
@@ -168,6 +169,9 @@ class Finding(db.Model):
     participant_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )
+    concern_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("concerns.id", ondelete="SET NULL"), index=True
+    )
     attributes: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
     urgency: Mapped[int | None] = mapped_column(SmallInteger)
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
@@ -209,3 +213,72 @@ class Photo(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Team(db.Model):
+    """A team (cycling, retail, youth…) that reviews the findings of the categories it owns."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+team_categories = Table(
+    "team_categories",
+    db.metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_slug", ForeignKey("categories.slug", ondelete="CASCADE"), primary_key=True),
+)
+
+team_members = Table(
+    "team_members",
+    db.metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Concern(db.Model):
+    """An Anliegen: what a team made of one or more findings, followed until the city acts.
+
+    ``version`` grows with every change, so a stale write can be refused. Districts are
+    assigned by the same trigger as for findings.
+    """
+
+    __tablename__ = "concerns"
+    __table_args__ = (
+        CheckConstraint("status IN ('" + "', '".join(CONCERN_STATUSES) + "')", name="status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    category_slug: Mapped[str] = mapped_column(ForeignKey("categories.slug"), index=True)
+    geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("concerns.id", ondelete="SET NULL"))
+    ortsteil_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"), index=True)
+    stadtbezirk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("districts.id", ondelete="SET NULL"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ConcernEvent(db.Model):
+    """One entry of a concern's audit trail: who changed what, when, from what to what."""
+
+    __tablename__ = "concern_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -77,7 +77,7 @@ def clean_slate(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         db.session.rollback()
-        db.session.execute(text("TRUNCATE findings, walks, participants, users CASCADE"))
+        db.session.execute(text("TRUNCATE findings, walks, participants, users, teams, concerns CASCADE"))
         changed = db.session.execute(text(
             "SELECT count(*) <> 26 OR bool_or(NOT approximate) FROM districts"
         )).scalar()

@@ -36,7 +36,7 @@ def test_every_geometry_column_has_a_gist_index(empty_app):
         columns = db.session.execute(text(
             "SELECT f_table_name, f_geometry_column FROM geometry_columns WHERE f_table_schema = 'public'"
         )).all()
-        assert len(columns) == 4
+        assert len(columns) == 5
         for table, column in columns:
             gist = db.session.execute(text("""
                 SELECT count(*) FROM pg_index i
