@@ -27,7 +27,8 @@ FEATURE_SQL = """
             'category_label', c.label_de,
             'icon', c.icon,
             'description', f.description,
-            'status', f.status,
+            'status', COALESCE(k.status, f.status),
+            'concern_id', f.concern_id,
             'accuracy_m', f.accuracy_m,
             'walk_id', f.walk_id,
             'ortsteil', o.name,
@@ -57,6 +58,7 @@ FROM_SQL = """
     JOIN categories c ON c.slug = f.category_slug
     LEFT JOIN districts o ON o.id = f.ortsteil_id
     LEFT JOIN districts s ON s.id = f.stadtbezirk_id
+    LEFT JOIN concerns k ON k.id = f.concern_id
 """
 
 
