@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator, model_validator
 
@@ -51,19 +51,16 @@ def check_geometry(geometry: Any) -> str:
     return json.dumps({"type": kind, "coordinates": coordinates})
 
 
-class FindingIn(BaseModel):
-    """Body of ``POST /api/findings``: lat/lon for a point, or a GeoJSON geometry."""
+class _FindingFields(BaseModel):
+    """What a finding's body may say about it, all optional; POST and PATCH build on it."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    id: uuid.UUID
-    category: Annotated[str, Field(min_length=1, max_length=40)]
     lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
     lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
     geometry: dict | None = None
     accuracy_m: Annotated[Number, Field(ge=0, le=100_000)] | None = None
     description: Annotated[str, Field(max_length=DESCRIPTION_MAX)] | None = None
-    walk_id: uuid.UUID | None = None
     attributes: dict[str, Any] | None = None
     urgency: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
 
@@ -78,17 +75,33 @@ class FindingIn(BaseModel):
     def _one_location(self):
         if self.geometry is not None and (self.lat is not None or self.lon is not None):
             raise ValueError(_("Bitte entweder lat/lon oder eine Geometrie angeben, nicht beides."))
-        if self.geometry is None:
-            missing = [name for name in ("lat", "lon") if getattr(self, name) is None]
-            if missing:
-                raise _MissingLocation(missing)
+        half_a_point = (self.lat is None) != (self.lon is None)
+        no_place = self.geometry is None and self.lat is None and self.lon is None
+        if half_a_point or (self.location_required and no_place):
+            raise _MissingLocation([name for name in ("lat", "lon") if getattr(self, name) is None])
         return self
 
-    def to_new_finding(self) -> NewFinding:
+    location_required: ClassVar[bool] = False
+
+    def location(self) -> tuple[str | None, tuple[str, ...]]:
+        """Return the GeoJSON text of the place given (or None) and the fields that gave it."""
         if self.geometry is not None:
-            geometry, fields = check_geometry(self.geometry), ("geometry",)
-        else:
-            geometry, fields = point_geometry(float(self.lat), float(self.lon)), ("lat", "lon")
+            return check_geometry(self.geometry), ("geometry",)
+        if self.lat is not None:
+            return point_geometry(float(self.lat), float(self.lon)), ("lat", "lon")
+        return None, ("lat", "lon")
+
+
+class FindingIn(_FindingFields):
+    """Body of ``POST /api/findings``: lat/lon for a point, or a GeoJSON geometry."""
+
+    id: uuid.UUID
+    category: Annotated[str, Field(min_length=1, max_length=40)]
+    walk_id: uuid.UUID | None = None
+    location_required: ClassVar[bool] = True
+
+    def to_new_finding(self) -> NewFinding:
+        geometry, fields = self.location()
         return NewFinding(
             id=self.id, category=self.category, geometry=geometry,
             description=self.description or None, accuracy_m=self.accuracy_m,
@@ -97,45 +110,18 @@ class FindingIn(BaseModel):
         )
 
 
-class FindingPatch(BaseModel):
+class FindingPatch(_FindingFields):
     """Body of ``PATCH /api/findings/<id>``: only the fields given are changed."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
     category: Annotated[str, Field(min_length=1, max_length=40)] | None = None
-    lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
-    geometry: dict | None = None
-    accuracy_m: Annotated[Number, Field(ge=0, le=100_000)] | None = None
-    description: Annotated[str, Field(max_length=DESCRIPTION_MAX)] | None = None
-    attributes: dict[str, Any] | None = None
-    urgency: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
-
-    @field_validator("geometry")
-    @classmethod
-    def _geometry(cls, value):
-        if value is not None:
-            check_geometry(value)
-        return value
-
-    @model_validator(mode="after")
-    def _location_complete(self):
-        if self.geometry is not None and (self.lat is not None or self.lon is not None):
-            raise ValueError(_("Bitte entweder lat/lon oder eine Geometrie angeben, nicht beides."))
-        if (self.lat is None) != (self.lon is None):
-            raise _MissingLocation(["lat" if self.lat is None else "lon"])
-        return self
 
     def to_changes(self) -> FindingChanges:
-        changes = FindingChanges(
+        geometry, fields = self.location()
+        return FindingChanges(
             fields={k: v for k, v in self.model_dump(exclude_unset=True).items()
                     if k in ("category", "description", "attributes", "urgency", "accuracy_m")},
+            geometry=geometry, geometry_fields=fields,
         )
-        if self.geometry is not None:
-            changes.geometry, changes.geometry_fields = check_geometry(self.geometry), ("geometry",)
-        elif self.lat is not None:
-            changes.geometry = point_geometry(float(self.lat), float(self.lon))
-        return changes
 
 
 class _MissingLocation(ValueError):

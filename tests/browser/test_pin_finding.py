@@ -1,4 +1,5 @@
 """A participant on a phone pins findings on the map page; they land in PostGIS."""
+import time
 import uuid
 
 import pytest
@@ -11,13 +12,24 @@ pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"> Laden leer'
 
 
-def stored(session, finding_id):
-    session.rollback()
+def stored(session, finding_id, wait_s=10):
+    """The stored row; the outbox sends in the background, so give it a moment to arrive."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        session.rollback()
+        row = _row(session, finding_id)
+        if row is not None or time.monotonic() > deadline:
+            assert row is not None, f"finding {finding_id} never reached PostGIS"
+            return row
+        time.sleep(0.1)
+
+
+def _row(session, finding_id):
     return session.execute(text("""
         SELECT o.name AS ortsteil, s.name AS stadtbezirk, f.category_slug, f.description, f.accuracy_m,
                ST_Y(f.geom) AS lat, ST_X(f.geom) AS lon
         FROM findings f LEFT JOIN districts o ON o.id = f.ortsteil_id
-        LEFT JOIN districts s ON s.id = f.stadtbezirk_id WHERE f.id = :id"""), {"id": finding_id}).mappings().one()
+        LEFT JOIN districts s ON s.id = f.stadtbezirk_id WHERE f.id = :id"""), {"id": finding_id}).mappings().first()
 
 
 def open_map(page):
