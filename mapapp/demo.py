@@ -2,12 +2,15 @@
 
 Ids are derived from fixed names (uuid5), so loading twice changes nothing.
 """
+import secrets
 import uuid
 from datetime import datetime, timezone
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp import findings, walks
+from mapapp.auth import users
 
 NAMESPACE = uuid.UUID("6f1c3a52-5d7e-4b8e-9a41-2f0d7c9b1e11")
 
@@ -56,6 +59,18 @@ WALKS = [
         ],
     },
 ]
+
+
+def demo_organiser(session: Session) -> tuple[str, str] | None:
+    """Create an organiser ``demo`` with a random password when there are no accounts yet.
+
+    Returns (username, password) once, when created; the password is never stored in clear.
+    """
+    if session.execute(text("SELECT EXISTS (SELECT 1 FROM users)")).scalar():
+        return None
+    password = secrets.token_urlsafe(12)
+    users.create_user(session, "demo", password, display_name="Demo-Organisation")
+    return "demo", password
 
 
 def load(session: Session) -> dict:

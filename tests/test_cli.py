@@ -58,3 +58,12 @@ def test_installed_script_reports_the_embedded_cluster():
     info = json.loads(result.stdout)
     assert {"data_dir", "port", "running", "postgis_installed"} <= set(info)
     assert result.returncode == (0 if info["running"] else 1)
+
+
+def test_demo_makes_an_organiser_only_when_there_are_no_accounts(app, session):
+    from mapapp.auth.users import authenticate
+
+    output = run(app, "demo", "load").output
+    password = output.split("password '")[1].split("'")[0]
+    assert authenticate(session, "demo", password) is not None
+    assert "organiser account" not in run(app, "demo", "load").output
