@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-stamp
 PO      := $(wildcard mapapp/translations/*/LC_MESSAGES/messages.po)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: run test install translations db data browser pg-stop clean
+.PHONY: run test install translations db data browser pg-stop clean bench
 
 run: data
 	$(BIN)/mapapp run --host $(HOST) --port $(PORT)
@@ -16,6 +16,11 @@ run: data
 test: install browser
 	$(BIN)/mapapp pg ensure
 	$(BIN)/pytest
+
+# Clusters of 100,000 synthetic findings, timed (not part of `make test`; BENCH_ARGS="--n 20000").
+bench: install
+	$(BIN)/mapapp pg ensure
+	$(BIN)/python bench/clusters.py $(BENCH_ARGS)
 
 install: $(STAMP) translations
 

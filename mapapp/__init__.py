@@ -42,6 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(join_bp)
     app.register_blueprint(pwa_bp)
+    from mapapp.review import bp as review_bp
+    app.register_blueprint(review_bp)
 
     from mapapp.cli import register_commands
 

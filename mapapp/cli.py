@@ -152,14 +152,18 @@ def demo_load():
 
     counts = domain.load(db.session)
     click.echo(f"demo: {counts['walks']} walks, {counts['findings']} findings")
+    account = domain.demo_organiser(db.session)
+    if account:
+        click.echo(f"demo organiser account: user '{account[0]}', password '{account[1]}' (shown once)")
 
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app.cli``."""
     from mapapp.auth.cli import users
     from mapapp.i18n_cli import translations
+    from mapapp.review.cli import teams
 
-    for group in (pg, districts, demo, translations, users):
+    for group in (pg, districts, demo, translations, users, teams):
         app.cli.add_command(group)
 
 

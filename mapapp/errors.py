@@ -51,6 +51,23 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class StaleWrite(DomainError):
+    """A change was based on an old version of the record: someone else changed it meanwhile.
+
+    Nothing was written; ``current_version`` tells the client what to reload.
+    """
+
+    status = 412
+    code = "precondition_failed"
+
+    def __init__(self, message: str, current_version: int | None):
+        super().__init__(message)
+        self.current_version = current_version
+
+    def to_dict(self) -> dict:
+        return super().to_dict() | {"current_version": self.current_version}
+
+
 def init_app(app):
     """Answer domain errors and HTTP errors under ``/api`` with JSON bodies."""
 

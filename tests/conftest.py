@@ -33,15 +33,18 @@ def fresh_database(name: str) -> str:
     return url
 
 
-def make_app(url: str):
+def make_app(url: str, **overrides):
     """The app under test. CSRF tokens are off so tests can post forms plainly; tests of
-    CSRF itself, and the browser tests, switch them on with the ``csrf_enabled`` fixture."""
+    CSRF itself, and the browser tests, switch them on with the ``csrf_enabled`` fixture.
+    The login rate limit is off too; a test of it builds its own app with ``overrides``."""
     return create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "TILE_URL": "",
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        **overrides,
     })
 
 

@@ -42,3 +42,23 @@ def make_walk(session, title="Ortsbegehung Alt-Homberg", lat=BISMARCKPLATZ[0], l
     )
     session.commit()
     return walk_id
+
+
+USER_PASSWORD = "lange-genug-2026"
+
+
+def make_user(session, username="orga", role="organiser", password=USER_PASSWORD, display_name=None):
+    """Store one account (``role`` organiser or team_member) and return its ``Account``."""
+    from mapapp.auth import users
+
+    return users.create_user(session, username, password, display_name=display_name, role=role)
+
+
+def make_team(session, name="Team Radverkehr", categories=("cycle_path",), members=()):
+    """Store one team owning ``categories`` with the accounts ``members`` (user ids); return its ``Team``."""
+    from mapapp.review import teams
+
+    team = teams.create_team(session, name, categories)
+    for user_id in members:
+        team = teams.add_member(session, team.id, user_id)
+    return team

@@ -1,4 +1,4 @@
-"""Organiser sign-in: Flask-Login sessions, CSRF protection for forms, ``organiser_required``.
+"""Sign-in: Flask-Login sessions, CSRF protection for forms, ``organiser_required``, ``team_required``.
 
 CSRF tokens are checked on every unsafe request except the JSON API blueprints in
 ``CSRF_EXEMPT_BLUEPRINTS``: those take JSON bodies only (a cross-site HTML form cannot
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, Flask, abort, render_template, request
-from flask_babel import lazy_gettext
+from flask import Blueprint, Flask, abort, jsonify, render_template, request
+from flask_babel import gettext as _, lazy_gettext
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from mapapp.auth import ratelimit
 from mapapp.auth.users import Account
 
 bp = Blueprint("auth", __name__)
@@ -37,6 +38,10 @@ class SignedInUser(UserMixin):
     @property
     def is_organiser(self) -> bool:
         return self.account.role == "organiser"
+
+    @property
+    def is_team_member(self) -> bool:
+        return self.account.role == "team_member"
 
     @property
     def name(self) -> str:
@@ -63,6 +68,26 @@ def organiser_required(view):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if not current_user.is_organiser:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def team_required(view):
+    """Let signed-in organisers and team members through (the review pages and their JSON).
+
+    Anyone not signed in goes to the login page, or gets a 401 on ``/api/`` (a script
+    cannot follow a redirect to a form); other roles get 403.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            if request.path.startswith("/api/"):
+                abort(401)
+            return login_manager.unauthorized()
+        if not (current_user.is_organiser or current_user.is_team_member):
             abort(403)
         return view(*args, **kwargs)
 
@@ -97,9 +122,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_err):
+        if request.path.startswith("/api/"):
+            message = _("Die Sicherheitsprüfung ist fehlgeschlagen. Bitte die Seite neu laden.")
+            return jsonify(error="csrf_failed", message=message), 400
         return render_template("auth/csrf_error.html"), 400
 
     app.register_blueprint(bp)
+    ratelimit.init_app(app)
 
 
 from mapapp.auth import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,7 +1,7 @@
 """``/login`` and ``/logout``."""
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
@@ -9,10 +9,21 @@ from mapapp.auth import SignedInUser, bp, users
 from mapapp.auth.forms import LoginForm, LogoutForm
 from mapapp.db import db
 
+REVIEW_HOME = ("review.index", "review.clusters_page")  # the review's start page (``/review/``)
 
-def _safe_next(target: str | None) -> str:
+
+def _home(account: users.Account) -> str:
+    """Where a sign-in without ``next`` leads: organisers to their pages, team members to the review."""
+    if account.role == "organiser":
+        return url_for("organiser.index")
+    for endpoint in REVIEW_HOME:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return "/"
+
+
+def _safe_next(target: str | None, default: str) -> str:
     """Follow ``next`` only to a path on this site (no open redirect)."""
-    default = url_for("organiser.index")
     if not target:
         return default
     parts = urlsplit(target)
@@ -28,7 +39,7 @@ def login():
     if form.validate_on_submit():
         account = users.authenticate(db.session, form.username.data, form.password.data)
         if account is not None:
-            target = _safe_next(request.args.get("next"))
+            target = _safe_next(request.args.get("next"), _home(account))
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(SignedInUser(account))
             return redirect(target)

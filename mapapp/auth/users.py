@@ -1,4 +1,4 @@
-"""Organiser accounts: creating them and checking their passwords. No Flask here.
+"""Accounts (organisers and team members): creating them and checking their passwords. No Flask here.
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults); a hash made with older
 parameters is replaced on the next successful sign-in.
@@ -110,6 +110,14 @@ def get_user(session: Session, user_id: int) -> Account | None:
     """Return the active account with this id (used on every signed-in request)."""
     row = session.execute(
         text(f"SELECT {_COLUMNS} FROM users WHERE id = :id AND active"), {"id": user_id}
+    ).mappings().first()
+    return Account(**row) if row else None
+
+
+def find_user(session: Session, username: str) -> Account | None:
+    """Return the account called ``username`` (active or not), or None."""
+    row = session.execute(
+        text(f"SELECT {_COLUMNS} FROM users WHERE username = :u"), {"u": normalise_username(username)}
     ).mappings().first()
     return Account(**row) if row else None
 

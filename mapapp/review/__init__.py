@@ -1,0 +1,13 @@
+"""Team review: teams own categories and review the findings of those categories.
+
+Pages live under ``/review/...``, JSON under ``/api/review/...``; both are CSRF-protected
+(the JS sends the token in an ``X-CSRFToken`` header). Route modules attach themselves to
+``bp`` and are imported at the bottom.
+"""
+from flask import Blueprint
+
+bp = Blueprint("review", __name__)
+
+from mapapp.review import concern_pages, concern_routes  # noqa: E402,F401
+from mapapp.review import cluster_routes  # noqa: E402,F401
+from mapapp.review import dashboard_routes  # noqa: E402,F401

@@ -1,0 +1,112 @@
+"""Reading the cluster view's query string into keyword arguments for ``find_clusters``.
+
+No Flask here: ``args`` is any mapping of strings (``request.args`` in the route). Every
+wrong value is reported at once, each under the name of its query parameter.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp.errors import ValidationFailed
+from mapapp.models import CONCERN_STATUSES
+
+EPS_RANGE = (1, 500)
+MIN_RANGE = (1, 50)
+DEFAULT_EPS = 40
+DEFAULT_MIN = 2
+MAX_IDS = 1000
+
+
+def _number(raw: str | None, kind, default, bounds, errors: dict, name: str):
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value != value or not bounds[0] <= value <= bounds[1]:
+        errors[name] = _("Bitte eine Zahl von %(low)s bis %(high)s angeben.", low=bounds[0], high=bounds[1])
+        return default
+    return value
+
+
+def _list(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+def _date(raw: str | None, errors: dict, name: str) -> date | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        errors[name] = _("Bitte ein Datum als JJJJ-MM-TT angeben.")
+        return None
+
+
+def _check_known(session: Session, parsed: dict, errors: dict) -> None:
+    """Refuse a walk, district or category that does not exist (a typo would show nothing)."""
+    known = session.execute(text("""
+        SELECT EXISTS (SELECT 1 FROM walks WHERE id = CAST(:walk AS uuid)) AS walk,
+               EXISTS (SELECT 1 FROM districts WHERE code = :district OR name = :district) AS district,
+               ARRAY(SELECT slug FROM categories WHERE slug = ANY(:categories)) AS categories
+    """), {"walk": parsed["walk_id"], "district": parsed["district"], "categories": parsed["categories"] or []}
+    ).one()
+    if parsed["walk_id"] is not None and not known.walk:
+        errors["walk"] = _("Unbekannter Rundgang.")
+    if parsed["district"] is not None and not known.district:
+        errors["district"] = _("Diesen Ortsteil oder Stadtbezirk gibt es nicht.")
+    unknown = sorted(set(parsed["categories"] or []) - set(known.categories))
+    if unknown:
+        errors["category"] = _("Unbekannte Kategorie „%(slug)s“.", slug=", ".join(unknown))
+
+
+def parse_cluster_args(session: Session, args: Mapping[str, str]) -> dict:
+    """``eps``, ``min``, ``walk``, ``district``, ``category``, ``status``, ``from``, ``to``,
+    ``in_concern`` → keyword arguments of ``find_clusters``; raise ValidationFailed naming
+    every wrong parameter."""
+    errors: dict[str, str] = {}
+    parsed = {
+        "eps_m": _number(args.get("eps"), float, DEFAULT_EPS, EPS_RANGE, errors, "eps"),
+        "min_points": _number(args.get("min"), int, DEFAULT_MIN, MIN_RANGE, errors, "min"),
+        "walk_id": None,
+        "district": (args.get("district") or "").strip() or None,
+        "categories": _list(args.get("category")) or None,
+        "statuses": _list(args.get("status")) or None,
+        "date_from": _date(args.get("from"), errors, "from"),
+        "date_to": _date(args.get("to"), errors, "to"),
+        "include_in_concern": (args.get("in_concern") or "").strip().lower() in {"1", "true", "yes"},
+    }
+    if (args.get("walk") or "").strip():
+        try:
+            parsed["walk_id"] = uuid.UUID(args["walk"].strip())
+        except ValueError:
+            errors["walk"] = _("Unbekannter Rundgang.")
+    if parsed["statuses"] and set(parsed["statuses"]) - set(CONCERN_STATUSES):
+        errors["status"] = _("Bitte nur diese Status angeben: %(names)s.", names=", ".join(CONCERN_STATUSES))
+    if parsed["date_from"] and parsed["date_to"] and parsed["date_from"] > parsed["date_to"]:
+        errors["to"] = _("Das Ende des Zeitraums liegt vor seinem Anfang.")
+    _check_known(session, parsed, errors)
+    if errors:
+        raise ValidationFailed(_("Bitte die markierten Angaben prüfen."), errors)
+    return parsed
+
+
+def parse_ids(raw: str | None) -> list[uuid.UUID]:
+    """A comma-separated list of finding ids (1 to ``MAX_IDS``); raise ValidationFailed naming ``ids``."""
+    parts = _list(raw)
+    if not parts or len(parts) > MAX_IDS:
+        raise ValidationFailed(_("Bitte die markierten Angaben prüfen."),
+                               {"ids": _("Bitte 1 bis %(max)s Fund-IDs angeben.", max=MAX_IDS)})
+    try:
+        return [uuid.UUID(part) for part in parts]
+    except ValueError:
+        raise ValidationFailed(_("Bitte die markierten Angaben prüfen."),
+                               {"ids": _("Das ist keine gültige Fund-ID.")}) from None
+

@@ -1,0 +1,117 @@
+"""The concern pages: the list ``/review/concerns`` and one concern ``/review/concerns/<id>``."""
+import uuid
+from datetime import datetime
+
+from flask import abort, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from mapapp.auth import team_required
+from mapapp.db import db
+from mapapp.errors import Forbidden, NotFound
+from mapapp.models import CONCERN_STATUSES
+from mapapp.review import bp, concerns
+from mapapp.review.access import categories_of, require_category
+
+PLACEHOLDER = uuid.UUID(int=0)
+
+
+def status_labels() -> dict[str, str]:
+    """The statuses in the request's language (the same msgids as strings.js ``concern.status``)."""
+    return {
+        "new": _("Neu"),
+        "in_review": _("In Prüfung"),
+        "confirmed": _("Bestätigt"),
+        "handed_over": _("Übergeben"),
+        "resolved": _("Erledigt"),
+        "rejected": _("Abgelehnt"),
+        "duplicate": _("Doppelt gemeldet"),
+    }
+
+
+def action_labels() -> dict[str, str]:
+    return {
+        "created": _("Angelegt"),
+        "status_changed": _("Status geändert"),
+        "edited": _("Bearbeitet"),
+        "finding_added": _("Fund hinzugefügt"),
+        "finding_removed": _("Fund entfernt"),
+    }
+
+
+def field_labels() -> dict[str, str]:
+    return {"title": _("Titel"), "summary": _("Zusammenfassung"), "location": _("Ort")}
+
+
+def describe(event: dict) -> str:
+    """An audit entry's action as text: ``Status geändert: Neu → In Prüfung``, ``Bearbeitet: Titel``…"""
+    statuses = status_labels()
+    text = action_labels().get(event["action"], event["action"])
+    if event.get("to_status"):
+        change = statuses.get(event["to_status"], event["to_status"])
+        if event.get("from_status"):
+            change = f"{statuses.get(event['from_status'], event['from_status'])} → {change}"
+        text = f"{text}: {change}"
+    note = event.get("note") or ""
+    if event["action"] == "edited" and note:
+        labels = field_labels()
+        text += ": " + ", ".join(labels.get(name, name) for name in note.split(", "))
+    elif event["action"] in ("finding_added", "finding_removed") and note:
+        text += f" ({note[:8]})"
+    return text
+
+
+def when(iso: str | None) -> str:
+    return format_datetime(datetime.fromisoformat(iso), "short") if iso else ""
+
+
+def page_config(detail: dict) -> dict:
+    """What static/js/review-concern.js needs: the concern, API URLs, map view, CSRF token."""
+    from mapapp.capture import client_config
+
+    config = client_config()
+    return {
+        "concern": detail,
+        "api": {
+            "concern": url_for("review.api_concern", concern_id=detail["id"]),
+            "status": url_for("review.api_concern_status", concern_id=detail["id"]),
+            "move": url_for("review.api_move_finding", finding_id=PLACEHOLDER).replace(str(PLACEHOLDER), "{id}"),
+            "districts": config["api"]["districts"],
+        },
+        "tiles": config["tiles"],
+        "center": [detail["location"]["lat"], detail["location"]["lon"]],
+        "zoom": 17,
+        "csrf_token": generate_csrf(),
+    }
+
+
+@bp.get("/review/concerns")
+@team_required
+def concerns_page():
+    status = request.args.get("status") or None
+    if status not in CONCERN_STATUSES:
+        status = None
+    rows = concerns.list_concerns(db.session, visible_categories=categories_of(db.session, current_user),
+                                  status=status)
+    return render_template("review/concerns.html", concerns=rows, status=status, statuses=status_labels(),
+                           when=when)
+
+
+@bp.get("/review/concerns/<uuid:concern_id>")
+@team_required
+def concern_page(concern_id):
+    try:
+        detail = concerns.concern_detail(db.session, concern_id)
+        require_category(db.session, current_user, detail["category"])
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    others = [row for row in concerns.list_concerns(
+        db.session, visible_categories=categories_of(db.session, current_user)) if row["id"] != detail["id"]]
+    return render_template(
+        "review/concern.html", concern=detail, config=page_config(detail), others=others,
+        statuses=status_labels(), describe=describe, when=when,
+    )

@@ -1,0 +1,330 @@
+"""Concerns (Anliegen): findings grouped by a team and followed until the city has acted. No Flask here.
+
+Every change raises the concern's ``version`` by one and writes an entry to its audit
+trail (``concern_events``). Changes a reviewer makes from a page they loaded earlier carry
+the version they saw; the ``UPDATE … WHERE version = :expected`` refuses a stale one
+with :class:`StaleWrite` instead of overwriting what someone else changed meanwhile.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp.auth.users import Account, get_user
+from mapapp.errors import BadRequest, Forbidden, NotFound, StaleWrite, ValidationFailed
+from mapapp.review.access import may_see_finding, require_category
+from mapapp.review.concern_queries import (  # noqa: F401  (part of this module's interface)
+    TRANSITIONS, concern_detail, list_concerns, next_statuses,
+)
+
+TITLE_MAX_LENGTH = 200
+NOTE_MAX_LENGTH = 2000
+SUMMARY_MAX_LENGTH = 10000
+
+
+# ---- shared checks -----------------------------------------------------------------
+
+
+def _account(session: Session, user_id: int) -> Account:
+    account = get_user(session, user_id) if user_id is not None else None
+    if account is None:
+        raise Forbidden(_("Bitte melde dich an."))
+    return account
+
+
+def _concern_row(session: Session, concern_id: uuid.UUID, lock: bool = False):
+    row = session.execute(
+        text("SELECT id, status, version, category_slug FROM concerns WHERE id = :id"
+             + (" FOR UPDATE" if lock else "")),
+        {"id": concern_id},
+    ).first()
+    if row is None:
+        raise NotFound(_("Dieses Anliegen gibt es nicht."))
+    return row
+
+
+def stale(current_version: int | None) -> StaleWrite:
+    return StaleWrite(_("Jemand anderes hat das Anliegen inzwischen geändert – bitte neu laden."),
+                      current_version)
+
+
+def _title(title) -> str:
+    title = title.strip() if isinstance(title, str) else ""
+    if not title or len(title) > TITLE_MAX_LENGTH:
+        message = _("Bitte einen Titel mit 1 bis %(max)s Zeichen angeben.", max=TITLE_MAX_LENGTH)
+        raise ValidationFailed(message, {"title": message})
+    return title
+
+
+def _optional_text(value, name: str, max_length: int) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationFailed(_("Bitte die markierten Angaben prüfen."), {name: _("Bitte Text angeben.")})
+    value = (value or "").strip()
+    if len(value) > max_length:
+        message = _("Höchstens %(max)s Zeichen.", max=max_length)
+        raise ValidationFailed(message, {name: message})
+    return value or None
+
+
+def _location(lat, lon) -> tuple[float, float] | None:
+    """``(lat, lon)``, or None when neither is given; both or none, within range."""
+    if lat is None and lon is None:
+        return None
+    errors = {}
+    for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
+            errors[name] = _("Bitte eine Koordinate angeben.")
+    if errors:
+        raise ValidationFailed(_("Der Ort ist ungültig."), errors)
+    return float(lat), float(lon)
+
+
+def _refuse_outside(session: Session) -> None:
+    session.rollback()
+    message = _("Dieser Ort liegt außerhalb von Duisburg.")
+    raise ValidationFailed(message, {"lat": message, "lon": message})
+
+
+def _record(session: Session, concern_id, user_id, action: str, *, from_status=None, to_status=None,
+            note=None) -> None:
+    session.execute(text("""
+        INSERT INTO concern_events (concern_id, user_id, action, from_status, to_status, note)
+        VALUES (:concern_id, :user_id, :action, :from_status, :to_status, :note)
+    """), {"concern_id": concern_id, "user_id": user_id, "action": action,
+           "from_status": from_status, "to_status": to_status, "note": note})
+
+
+def _touch(session: Session, concern_ids) -> dict[str, int]:
+    """Raise the version of concerns whose findings changed; return their new versions."""
+    rows = session.execute(text("""
+        UPDATE concerns SET version = version + 1, updated_at = now()
+        WHERE id = ANY(:ids) RETURNING id, version
+    """), {"ids": list(concern_ids)})
+    return {str(row.id): row.version for row in rows}
+
+
+# ---- creating ----------------------------------------------------------------------
+
+
+def _finding_ids(raw) -> list[uuid.UUID]:
+    if not isinstance(raw, (list, tuple)) or not raw:
+        message = _("Bitte mindestens einen Fund auswählen.")
+        raise ValidationFailed(message, {"finding_ids": message})
+    try:
+        return list(dict.fromkeys(uuid.UUID(str(item)) for item in raw))
+    except ValueError:
+        message = _("Das ist keine gültige Fund-ID.")
+        raise ValidationFailed(message, {"finding_ids": message}) from None
+
+
+def _findings_for_concern(session: Session, account: Account, ids: list[uuid.UUID]):
+    rows = session.execute(text("""
+        SELECT id, category_slug, concern_id FROM findings WHERE id = ANY(:ids) ORDER BY id FOR UPDATE
+    """), {"ids": ids}).all()
+    missing = set(ids) - {row.id for row in rows}
+    if missing:
+        message = _("Unbekannte Funde: %(ids)s", ids=", ".join(sorted(str(i) for i in missing)))
+        raise ValidationFailed(message, {"finding_ids": message})
+    if not all(may_see_finding(session, account, row.id) for row in rows):
+        raise Forbidden(_("Einige dieser Funde gehören zu einem anderen Team."))
+    return rows
+
+
+def _category(session: Session, category, rows) -> str:
+    """The concern's category; without one, the findings' category when they share one."""
+    if not category:
+        slugs = {row.category_slug for row in rows}
+        category = slugs.pop() if len(slugs) == 1 else None
+    known = category and session.execute(
+        text("SELECT 1 FROM categories WHERE slug = :slug"), {"slug": category}
+    ).scalar()
+    if not known:
+        message = _("Bitte eine Kategorie wählen.")
+        raise ValidationFailed(message, {"category": message})
+    return category
+
+
+def create_concern(session: Session, *, title, summary, category, finding_ids, user_id: int,
+                   lat=None, lon=None) -> dict:
+    """Make a concern of ``finding_ids``; return its detail.
+
+    It is placed at the centroid of its findings (points and lines, computed in metres in
+    EPSG:25832) unless ``lat``/``lon`` say otherwise. A finding that belonged to another
+    concern moves over; both concerns record that in their audit trail.
+    """
+    account = _account(session, user_id)
+    title = _title(title)
+    summary = _optional_text(summary, "summary", SUMMARY_MAX_LENGTH)
+    place = _location(lat, lon)
+    rows = _findings_for_concern(session, account, _finding_ids(finding_ids))
+    category = _category(session, category, rows)
+    require_category(session, account, category)
+    ids = [row.id for row in rows]
+    geom = ("ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)" if place else
+            "(SELECT ST_Transform(ST_Centroid(ST_Collect(ST_Transform(geom, 25832))), 4326)"
+            " FROM findings WHERE id = ANY(:ids))")
+    created = session.execute(text(f"""
+        INSERT INTO concerns (id, title, summary, category_slug, geom, created_by_id)
+        VALUES (:id, :title, :summary, :category, {geom}, :user_id)
+        RETURNING id, stadtbezirk_id
+    """), {"id": uuid.uuid4(), "title": title, "summary": summary, "category": category,
+           "user_id": account.id, "ids": ids, "lat": place and place[0], "lon": place and place[1]}).one()
+    if place and created.stadtbezirk_id is None:
+        _refuse_outside(session)
+    _record(session, created.id, account.id, "created", to_status="new")
+    _link(session, created.id, rows, account.id)
+    session.commit()
+    return concern_detail(session, created.id)
+
+
+def _link(session: Session, concern_id, rows, user_id: int) -> None:
+    """Put the findings ``rows`` into the concern; record every one taken from another concern."""
+    session.execute(text("UPDATE findings SET concern_id = :concern_id WHERE id = ANY(:ids)"),
+                    {"concern_id": concern_id, "ids": [row.id for row in rows]})
+    moved = [row for row in rows if row.concern_id is not None and row.concern_id != concern_id]
+    for row in moved:
+        _record(session, row.concern_id, user_id, "finding_removed", note=str(row.id))
+        _record(session, concern_id, user_id, "finding_added", note=str(row.id))
+    _touch(session, {row.concern_id for row in moved})
+
+
+# ---- changing ----------------------------------------------------------------------
+
+
+def _checked_concern(session: Session, account: Account, concern_id, expected_version: int):
+    """The concern's row, locked, if the user may change it and ``expected_version`` is current."""
+    row = _concern_row(session, concern_id, lock=True)
+    require_category(session, account, row.category_slug)
+    if row.version != expected_version:
+        session.rollback()
+        raise stale(row.version)
+    return row
+
+
+def _write(session: Session, concern_id, expected_version: int, sets: str, params: dict):
+    """``UPDATE`` the concern only if it is still at ``expected_version``; raise ``StaleWrite`` if not."""
+    row = session.execute(text(f"""
+        UPDATE concerns SET {sets}, version = version + 1, updated_at = now()
+        WHERE id = :id AND version = :expected
+        RETURNING version, stadtbezirk_id
+    """), params | {"id": concern_id, "expected": expected_version}).first()
+    if row is None:
+        session.rollback()
+        raise stale(session.execute(text("SELECT version FROM concerns WHERE id = :id"),
+                                    {"id": concern_id}).scalar())
+    return row
+
+
+def _duplicate_target(session: Session, account: Account, concern_id, to_status: str, duplicate_of):
+    if to_status != "duplicate":
+        if duplicate_of:
+            message = _("Nur bei „Duplikat“ anzugeben.")
+            raise ValidationFailed(message, {"duplicate_of": message})
+        return None
+    message = _("Bitte das Anliegen wählen, das dieses doppelt.")
+    try:
+        target_id = uuid.UUID(str(duplicate_of)) if duplicate_of else None
+    except ValueError:
+        target_id = None
+    target = target_id and session.execute(
+        text("SELECT id, status, category_slug FROM concerns WHERE id = :id"), {"id": target_id}
+    ).first()
+    if not target or target.id == concern_id or target.status == "duplicate":
+        raise ValidationFailed(message, {"duplicate_of": message})
+    require_category(session, account, target.category_slug)
+    return target.id
+
+
+def change_status(session: Session, concern_id: uuid.UUID, *, to_status: str, note: str | None,
+                  user_id: int, expected_version: int, duplicate_of=None) -> dict:
+    """Move the concern along its workflow (see ``TRANSITIONS``); return its detail.
+
+    Raises ``StaleWrite`` when ``expected_version`` is not the current one, and
+    ``ValidationFailed`` naming ``status`` for a change the workflow does not allow.
+    """
+    account = _account(session, user_id)
+    note = _optional_text(note, "note", NOTE_MAX_LENGTH)
+    row = _checked_concern(session, account, concern_id, expected_version)
+    if to_status not in TRANSITIONS[row.status]:
+        message = _("Dieser Statuswechsel ist nicht möglich.")
+        raise ValidationFailed(message, {"status": message})
+    target = _duplicate_target(session, account, concern_id, to_status, duplicate_of)
+    _write(session, concern_id, expected_version, "status = :status, duplicate_of_id = :duplicate_of",
+           {"status": to_status, "duplicate_of": target})
+    _record(session, concern_id, account.id, "status_changed", from_status=row.status,
+            to_status=to_status, note=note)
+    session.commit()
+    return concern_detail(session, concern_id)
+
+
+def update_concern(session: Session, concern_id: uuid.UUID, *, title=None, summary=None, lat=None,
+                   lon=None, user_id: int, expected_version: int) -> dict:
+    """Change title, summary (``""`` clears it) and/or location; return the detail.
+
+    The audit entry ``edited`` notes which of ``title``, ``summary``, ``location`` changed.
+    """
+    account = _account(session, user_id)
+    sets, params = [], {}
+    if title is not None:
+        sets.append("title = :title")
+        params["title"] = _title(title)
+    if summary is not None:
+        sets.append("summary = :summary")
+        params["summary"] = _optional_text(summary, "summary", SUMMARY_MAX_LENGTH)
+    place = _location(lat, lon)
+    if place:
+        sets.append("geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)")
+        params.update(lat=place[0], lon=place[1])
+    if not sets:
+        raise BadRequest(_("Es wurde nichts geändert."))
+    _checked_concern(session, account, concern_id, expected_version)
+    written = _write(session, concern_id, expected_version, ", ".join(sets), params)
+    if place and written.stadtbezirk_id is None:
+        _refuse_outside(session)
+    changed = [name for name, given in (("title", title), ("summary", summary), ("location", place))
+               if given is not None]
+    _record(session, concern_id, account.id, "edited", note=", ".join(changed))
+    session.commit()
+    return concern_detail(session, concern_id)
+
+
+def move_finding(session: Session, finding_id: uuid.UUID, to_concern_id: uuid.UUID | None,
+                 user_id: int) -> dict:
+    """Put a finding into another concern, or (``None``) take it out of its concern.
+
+    Both concerns record the move and get a new version. Returns
+    ``{finding_id, concern_id, previous_concern_id, versions: {concern id: new version}}``.
+    """
+    account = _account(session, user_id)
+    finding = session.execute(
+        text("SELECT id, concern_id FROM findings WHERE id = :id FOR UPDATE"), {"id": finding_id}
+    ).first()
+    if finding is None:
+        raise NotFound(_("Diesen Fund gibt es nicht."))
+    if not may_see_finding(session, account, finding_id):
+        raise Forbidden(_("Dieser Fund gehört zu einem anderen Team."))
+    if to_concern_id is not None:
+        target = session.execute(text("SELECT category_slug FROM concerns WHERE id = :id"),
+                                 {"id": to_concern_id}).scalar()
+        if target is None:
+            message = _("Dieses Anliegen gibt es nicht.")
+            raise ValidationFailed(message, {"concern_id": message})
+        require_category(session, account, target)
+    if finding.concern_id is not None:
+        require_category(session, account, _concern_row(session, finding.concern_id).category_slug)
+    result = {"finding_id": str(finding_id), "concern_id": to_concern_id and str(to_concern_id),
+              "previous_concern_id": finding.concern_id and str(finding.concern_id), "versions": {}}
+    if finding.concern_id == to_concern_id:
+        return result
+    session.execute(text("UPDATE findings SET concern_id = :to WHERE id = :id"),
+                    {"to": to_concern_id, "id": finding_id})
+    if finding.concern_id:
+        _record(session, finding.concern_id, account.id, "finding_removed", note=str(finding_id))
+    if to_concern_id:
+        _record(session, to_concern_id, account.id, "finding_added", note=str(finding_id))
+    result["versions"] = _touch(session, {finding.concern_id, to_concern_id} - {None})
+    session.commit()
+    return result

@@ -1,0 +1,211 @@
+"""Districts at a glance: findings and concerns per district, density per km², findings per walk.
+
+No Flask here. Every figure is counted in PostGIS (GROUP BY, JSON aggregation), one query
+per function; Python only passes the filters in and reads the result.
+
+Filters, all optional: ``walk_id``; ``date_from``/``date_to`` as whole days in Duisburg's
+time, both ends included, applied to when a finding was made; ``visible_categories`` (None =
+all, as ``mapapp.review.access.visible_categories`` returns). A concern counts when its
+category is visible and, if a walk or a date is given, at least one of its findings matches
+them (a concern made from nothing but team notes then drops out, as it belongs to no walk).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp.errors import ValidationFailed
+from mapapp.models import CONCERN_STATUSES, LEVELS
+
+LOCAL_TIME_ZONE = "Europe/Berlin"
+
+
+def _finding_clauses(alias: str, walk_id, date_from, date_to, moment: str = "created_at") -> list[str]:
+    """Walk and date conditions on the findings table under ``alias`` (parameters named alike).
+
+    ``moment`` is the column the dates apply to (walks: ``starts_at``).
+    """
+    clauses = []
+    if walk_id is not None:
+        clauses.append(f"{alias}.walk_id = :walk_id")
+    if date_from is not None:
+        clauses.append(f"{alias}.{moment} >= (CAST(:date_from AS date)::timestamp AT TIME ZONE :tz)")
+    if date_to is not None:
+        clauses.append(f"{alias}.{moment} < ((CAST(:date_to AS date) + 1)::timestamp AT TIME ZONE :tz)")
+    return clauses
+
+
+def _filters(walk_id, date_from, date_to, visible_categories) -> tuple[str, str, dict]:
+    """WHERE clauses for ``findings f`` and ``concerns c``, and their parameters."""
+    params = {"walk_id": walk_id, "date_from": date_from, "date_to": date_to, "tz": LOCAL_TIME_ZONE,
+              "visible": None if visible_categories is None else list(visible_categories)}
+    finding = _finding_clauses("f", walk_id, date_from, date_to)
+    concern = []
+    if visible_categories is not None:
+        finding.append("f.category_slug = ANY(CAST(:visible AS text[]))")
+        concern.append("c.category_slug = ANY(CAST(:visible AS text[]))")
+    by_finding = _finding_clauses("m", walk_id, date_from, date_to)
+    if by_finding:
+        concern.append("EXISTS (SELECT 1 FROM findings m WHERE m.concern_id = c.id AND "
+                       + " AND ".join(by_finding) + ")")
+    return " AND ".join(finding) or "TRUE", " AND ".join(concern) or "TRUE", params
+
+
+def _check_level(level: str) -> None:
+    if level not in LEVELS:
+        raise ValidationFailed("Unknown district level.", {"level": f"one of {', '.join(LEVELS)}"})
+
+
+def district_table(session: Session, *, level: str, walk_id: uuid.UUID | None = None,
+                   date_from: date | None = None, date_to: date | None = None,
+                   visible_categories: list[str] | None = None) -> dict:
+    """Findings per district × category and concerns per district × status, with totals.
+
+    Rows are the Stadtbezirke; with ``level='ortsteil'`` each is followed by its Ortsteile (so a
+    Stadtbezirk row is the subtotal of its Ortsteile plus what lies in none of them). Returns::
+
+        {"level", "statuses": [...], "categories": [{slug, label_de, label_en, icon}],
+         "rows": [{id, level, code, name, parent_id, findings: {slug: n}, findings_total,
+                   concerns: {status: n}, concerns_total}],
+         "totals": {findings: {slug: n}, findings_total, concerns: {status: n}, concerns_total}}
+
+    Count maps list only non-zero entries. Totals are over the Stadtbezirke. Columns are the
+    visible active categories, plus any inactive one that has findings here.
+    """
+    _check_level(level)
+    finding_where, concern_where, params = _filters(walk_id, date_from, date_to, visible_categories)
+    params |= {"level": level, "statuses": list(CONCERN_STATUSES)}
+    return session.execute(text(f"""
+        WITH f AS (
+            SELECT f.category_slug, f.stadtbezirk_id, f.ortsteil_id FROM findings f WHERE {finding_where}
+        ),
+        c AS (
+            SELECT c.status, c.stadtbezirk_id, c.ortsteil_id FROM concerns c WHERE {concern_where}
+        ),
+        f_at AS (   -- each finding once under its Stadtbezirk and, on level ortsteil, its Ortsteil
+            SELECT f.category_slug, x.district_id FROM f
+            CROSS JOIN LATERAL (VALUES (f.stadtbezirk_id),
+                (CASE WHEN :level = 'ortsteil' THEN f.ortsteil_id END)) AS x (district_id)
+            WHERE x.district_id IS NOT NULL
+        ),
+        c_at AS (
+            SELECT c.status, x.district_id FROM c
+            CROSS JOIN LATERAL (VALUES (c.stadtbezirk_id),
+                (CASE WHEN :level = 'ortsteil' THEN c.ortsteil_id END)) AS x (district_id)
+            WHERE x.district_id IS NOT NULL
+        ),
+        f_counts AS (
+            SELECT district_id, json_object_agg(category_slug, n) AS by_key, sum(n) AS total
+            FROM (SELECT district_id, category_slug, count(*) AS n FROM f_at GROUP BY 1, 2) AS per
+            GROUP BY district_id
+        ),
+        c_counts AS (
+            SELECT district_id, json_object_agg(status, n) AS by_key, sum(n) AS total
+            FROM (SELECT district_id, status, count(*) AS n FROM c_at GROUP BY 1, 2) AS per
+            GROUP BY district_id
+        ),
+        shown AS (
+            SELECT d.id, d.level, d.code, d.name, d.parent_id,
+                   CASE WHEN d.level = 'stadtbezirk' THEN d.code ELSE sb.code END AS sb_code
+            FROM districts d LEFT JOIN districts sb ON sb.id = d.parent_id
+            WHERE d.level = 'stadtbezirk' OR (:level = 'ortsteil' AND d.level = 'ortsteil')
+        )
+        SELECT json_build_object(
+            'level', CAST(:level AS text),
+            'statuses', CAST(:statuses AS text[]),
+            'categories', (
+                SELECT COALESCE(json_agg(json_build_object('slug', k.slug, 'label_de', k.label_de,
+                                 'label_en', k.label_en, 'icon', k.icon) ORDER BY k.sort, k.slug), '[]')
+                FROM categories k
+                WHERE (CAST(:visible AS text[]) IS NULL OR k.slug = ANY(CAST(:visible AS text[])))
+                  AND (k.active OR k.slug IN (SELECT category_slug FROM f))
+            ),
+            'rows', (
+                SELECT COALESCE(json_agg(json_build_object(
+                    'id', s.id, 'level', s.level, 'code', s.code, 'name', s.name, 'parent_id', s.parent_id,
+                    'findings', COALESCE(fc.by_key, '{{}}'), 'findings_total', COALESCE(fc.total, 0),
+                    'concerns', COALESCE(cc.by_key, '{{}}'), 'concerns_total', COALESCE(cc.total, 0)
+                ) ORDER BY s.sb_code IS NULL, length(s.sb_code), s.sb_code, s.level <> 'stadtbezirk',
+                           length(s.code), s.code), '[]')
+                FROM shown s
+                LEFT JOIN f_counts fc ON fc.district_id = s.id
+                LEFT JOIN c_counts cc ON cc.district_id = s.id
+            ),
+            'totals', json_build_object(
+                'findings', (SELECT COALESCE(json_object_agg(category_slug, n), '{{}}') FROM (
+                    SELECT category_slug, count(*) AS n FROM f WHERE stadtbezirk_id IS NOT NULL
+                    GROUP BY 1) AS t),
+                'findings_total', (SELECT count(*) FROM f WHERE stadtbezirk_id IS NOT NULL),
+                'concerns', (SELECT COALESCE(json_object_agg(status, n), '{{}}') FROM (
+                    SELECT status, count(*) AS n FROM c WHERE stadtbezirk_id IS NOT NULL GROUP BY 1) AS t),
+                'concerns_total', (SELECT count(*) FROM c WHERE stadtbezirk_id IS NOT NULL)
+            )
+        )
+    """), params).scalar_one()
+
+
+def density_geojson(session: Session, *, level: str, walk_id: uuid.UUID | None = None,
+                    date_from: date | None = None, date_to: date | None = None,
+                    visible_categories: list[str] | None = None) -> str:
+    """A FeatureCollection of the districts of ``level`` with findings per km².
+
+    Each Feature has ``id`` (the district's) and properties ``id, code, name, level, findings,
+    area_km2, density`` (findings / km², area in EPSG:25832); the collection has a ``bbox``
+    ``[west, south, east, north]`` (null without districts).
+    """
+    _check_level(level)
+    finding_where, _concern_where, params = _filters(walk_id, date_from, date_to, visible_categories)
+    params["level"] = level
+    return session.execute(text(f"""
+        WITH counts AS (
+            SELECT CASE WHEN :level = 'ortsteil' THEN f.ortsteil_id ELSE f.stadtbezirk_id END AS district_id,
+                   count(*) AS n
+            FROM findings f WHERE {finding_where} GROUP BY 1
+        ),
+        d AS (
+            SELECT d.id, d.code, d.name, d.geom, COALESCE(counts.n, 0) AS findings,
+                   ST_Area(ST_Transform(d.geom, 25832)) / 1e6 AS area_km2
+            FROM districts d LEFT JOIN counts ON counts.district_id = d.id
+            WHERE d.level = :level
+        )
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'bbox', (SELECT CASE WHEN e IS NOT NULL
+                             THEN json_build_array(ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)) END
+                     FROM (SELECT ST_Extent(geom) AS e FROM d) AS extent),
+            'features', COALESCE(json_agg(json_build_object(
+                'type', 'Feature', 'id', d.id,
+                'geometry', ST_AsGeoJSON(d.geom, 6)::json,
+                'properties', json_build_object(
+                    'id', d.id, 'code', d.code, 'name', d.name, 'level', CAST(:level AS text),
+                    'findings', d.findings, 'area_km2', d.area_km2,
+                    'density', CASE WHEN d.area_km2 > 0 THEN d.findings / d.area_km2 ELSE 0 END)
+            ) ORDER BY length(d.code), d.code), '[]')
+        )::text
+        FROM d
+    """), params).scalar_one()
+
+
+def findings_per_walk(session: Session, *, walk_id: uuid.UUID | None = None, date_from: date | None = None,
+                      date_to: date | None = None,
+                      visible_categories: list[str] | None = None) -> list[dict]:
+    """``[{walk_id, title, starts_at, findings}]`` ordered by when the walk starts.
+
+    Every walk is listed (also with 0 findings); with a date range, only walks that have
+    findings in it or start within it.
+    """
+    finding_where, _concern_where, params = _filters(walk_id, date_from, date_to, visible_categories)
+    starts_in_range = _finding_clauses("w", None, date_from, date_to, moment="starts_at")
+    having = f"HAVING count(f.id) > 0 OR ({' AND '.join(starts_in_range)})" if starts_in_range else ""
+    rows = session.execute(text(f"""
+        SELECT w.id AS walk_id, w.title, w.starts_at, count(f.id) AS findings
+        FROM walks w
+        LEFT JOIN findings f ON f.walk_id = w.id AND {finding_where}
+        WHERE CAST(:walk_id AS uuid) IS NULL OR w.id = :walk_id
+        GROUP BY w.id {having}
+        ORDER BY w.starts_at NULLS LAST, w.title, w.id
+    """), params).mappings()
+    return [dict(row) for row in rows]

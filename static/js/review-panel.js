@@ -1,0 +1,201 @@
+// The side panel of the review page: the findings of one cluster (or one single finding)
+// and the small form that turns them into a concern ("Als Anliegen übernehmen").
+// User text only ever goes into textContent.
+
+import { ApiError, NetworkError, getJSON, isAbort, postJSON } from './api.js';
+import { STRINGS, format } from './strings.js';
+import { el } from './popup.js';
+
+// Up to this many ids the findings are asked for by id (exact); bigger clusters by their
+// key with the filter's query string, which keeps the URL short.
+const MAX_IDS_IN_URL = 100;
+
+const dateFormat = new Intl.DateTimeFormat(STRINGS.locale, { dateStyle: 'medium', timeZone: STRINGS.timeZone });
+const dateTimeFormat = new Intl.DateTimeFormat(STRINGS.locale, {
+  dateStyle: 'medium', timeStyle: 'short', timeZone: STRINGS.timeZone,
+});
+
+const formatDate = (value, formatter = dateFormat) => (value ? formatter.format(new Date(value)) : '');
+
+/** "Radweg kaputt in Hochfeld": the prefilled title of a concern. */
+export function suggestedTitle(props) {
+  const category = props.category_label || props.category || '';
+  return props.ortsteil ? format(STRINGS.review.place, { category, place: props.ortsteil }) : category;
+}
+
+function findingItem(feature) {
+  const p = feature.properties ?? {};
+  const item = el('li', 'panel-finding');
+  const time = el('time', 'panel-finding__date', formatDate(p.created_at, dateTimeFormat));
+  if (p.created_at) time.dateTime = p.created_at;
+  item.append(time);
+  item.append(el('p', p.description ? 'panel-finding__text' : 'panel-finding__text panel-finding__text--empty',
+    p.description || STRINGS.popup.noDescription));
+
+  const facts = el('p', 'panel-finding__facts');
+  facts.append(el('span', 'badge badge--votes', format(STRINGS.review.confirmations, { n: p.confirmations ?? 0 })));
+  if (p.status) facts.append(' ', el('span', 'badge badge--status', STRINGS.review.status?.[p.status] ?? p.status));
+  if (p.ortsteil) facts.append(' ', el('span', null, p.ortsteil));
+  item.append(facts);
+
+  const photos = (p.photos ?? []).filter((photo) => photo?.thumb_url);
+  if (photos.length) {
+    const list = el('ul', 'panel-finding__photos');
+    photos.forEach((photo, index) => {
+      const link = el('a');
+      link.href = photo.url || photo.thumb_url;
+      link.target = '_blank';
+      link.rel = 'noopener';
+      const img = el('img');
+      img.src = photo.thumb_url;
+      img.alt = format(STRINGS.popup.photoAlt, { n: index + 1, count: photos.length });
+      img.loading = 'lazy';
+      link.append(img);
+      const li = el('li');
+      li.append(link);
+      list.append(li);
+    });
+    item.append(list);
+  }
+  return item;
+}
+
+function showError(node, text) {
+  node.textContent = text || '';
+  node.hidden = !text;
+}
+
+/**
+ * Wire the panel. `config` is the page config; `onClose()` is called by "back to the list";
+ * `queryString()` returns the current filter's query string (for big clusters).
+ */
+export function createPanel(config, { onClose, queryString }) {
+  const $ = (id) => document.getElementById(id);
+  const panel = $('cluster-panel');
+  const form = $('adopt-form');
+  const adoptButton = $('adopt-button');
+  const status = $('panel-status');
+  const list = $('panel-findings');
+  let current = null;
+  let loading = null;
+
+  const toggleForm = (open) => {
+    form.hidden = !open;
+    adoptButton.setAttribute('aria-expanded', String(open));
+    if (open) {
+      $('adopt-title').value ||= suggestedTitle(current);
+      $('adopt-title').focus();
+    }
+  };
+
+  const clearErrors = () => {
+    for (const id of ['adopt-title-error', 'adopt-summary-error', 'adopt-error']) showError($(id), '');
+    $('adopt-title').removeAttribute('aria-invalid');
+    $('adopt-summary').removeAttribute('aria-invalid');
+  };
+
+  async function loadFindings(props) {
+    loading?.abort();
+    loading = new AbortController();
+    list.replaceChildren();
+    status.textContent = STRINGS.review.loadingFindings;
+    const ids = props.finding_ids ?? [];
+    const request = ids.length <= MAX_IDS_IN_URL
+      ? getJSON(config.api.findings, { params: { ids: ids.join(',') }, signal: loading.signal })
+      : getJSON(`${config.api.clusters}/${encodeURIComponent(props.key)}/findings?${queryString()}`, { signal: loading.signal });
+    try {
+      const data = await request;
+      list.replaceChildren(...(data.features ?? []).map(findingItem));
+      status.textContent = '';
+    } catch (err) {
+      if (!isAbort(err)) status.textContent = STRINGS.review.findingsFailed;
+    }
+  }
+
+  async function adopt(event) {
+    event.preventDefault();
+    clearErrors();
+    const title = $('adopt-title').value.trim();
+    if (!title) {
+      showError($('adopt-title-error'), STRINGS.review.titleMissing);
+      $('adopt-title').setAttribute('aria-invalid', 'true');
+      $('adopt-title').focus();
+      return;
+    }
+    const [lat, lon] = current.centroid ?? [];
+    const body = {
+      title, summary: $('adopt-summary').value.trim(), category: current.category,
+      finding_ids: current.finding_ids, lat, lon,
+    };
+    const submit = $('adopt-submit');
+    submit.disabled = true;
+    submit.setAttribute('aria-busy', 'true');
+    status.textContent = STRINGS.review.adopting;
+    try {
+      const created = await postJSON(config.api.concerns, body);
+      status.textContent = STRINGS.review.adopted;
+      window.location.assign(created.url);
+    } catch (err) {
+      status.textContent = '';
+      showAdoptError(err);
+    } finally {
+      submit.disabled = false;
+      submit.removeAttribute('aria-busy');
+    }
+  }
+
+  function showAdoptError(err) {
+    if (err instanceof ApiError && err.status === 422) {
+      for (const name of ['title', 'summary']) {
+        if (err.fields[name]) {
+          showError($(`adopt-${name}-error`), err.fields[name]);
+          $(`adopt-${name}`).setAttribute('aria-invalid', 'true');
+        }
+      }
+      const others = Object.entries(err.fields).filter(([name]) => !['title', 'summary'].includes(name));
+      showError($('adopt-error'), others.map(([, text]) => text).join(' ') || STRINGS.errors.validation);
+    } else if (err instanceof ApiError) {
+      showError($('adopt-error'), err.body?.message || format(STRINGS.errors.server, { status: err.status }));
+    } else {
+      showError($('adopt-error'), err instanceof NetworkError ? STRINGS.errors.network : STRINGS.errors.unexpected);
+    }
+  }
+
+  adoptButton.addEventListener('click', () => toggleForm(form.hidden));
+  $('adopt-cancel').addEventListener('click', () => {
+    toggleForm(false);
+    adoptButton.focus();
+  });
+  form.addEventListener('submit', adopt);
+  $('panel-back').addEventListener('click', () => onClose());
+
+  return {
+    open(props) {
+      current = props;
+      panel.hidden = false;
+      form.reset();
+      clearErrors();
+      toggleForm(false);
+      $('panel-title').textContent = `${props.icon ?? ''} ${props.category_label ?? props.category}`.trim();
+      const period = props.first_created_at === props.last_created_at
+        ? formatDate(props.first_created_at)
+        : format(STRINGS.review.period, { first: formatDate(props.first_created_at), last: formatDate(props.last_created_at) });
+      $('panel-meta').textContent = [
+        props.kind === 'cluster' ? format(STRINGS.review.count, { n: props.count }) : STRINGS.review.single,
+        format(STRINGS.review.participants, { n: props.participants }),
+        format(STRINGS.review.confirmations, { n: props.confirmations }),
+        props.ortsteil, period,
+      ].filter(Boolean).join(' · ');
+      $('panel-title').focus();
+      loadFindings(props);
+    },
+    close() {
+      loading?.abort();
+      current = null;
+      panel.hidden = true;
+    },
+    get key() {
+      return current?.key ?? null;
+    },
+  };
+}
