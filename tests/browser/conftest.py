@@ -1,6 +1,7 @@
 """Browser fixtures: the app on a local port, Debian's Chromium driven by Playwright."""
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -34,18 +35,51 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A phone-sized page whose emulated GPS stands on Bismarckplatz in Alt-Homberg."""
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
-        geolocation={"latitude": 51.4565, "longitude": 6.6995, "accuracy": 12},
-        permissions=["geolocation"], locale="de-DE", base_url=live_server,
-    )
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
+  console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI);
+});
+"""
+
+
+@contextmanager
+def checked_page(browser, request, **context_options):
+    """A page that must log no errors: no uncaught exception, no console error, no CSP violation.
+
+    A test may tolerate console errors containing given texts with
+    ``@pytest.mark.tolerate_console("status of 412")`` (Chromium logs every failed fetch,
+    also the ones the page handles and shows). ``page.requests`` lists every URL requested.
+    """
+    tolerated = [text for marker in request.node.iter_markers("tolerate_console") for text in marker.args]
+    context = browser.new_context(locale="de-DE", **context_options)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
+    page.requests = []
+    context.on("request", lambda req: page.requests.append(req.url))
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("console", lambda msg: msg.type == "error" and not any(t in msg.text for t in tolerated)
+            and errors.append(msg.text))
     yield page
     context.close()
     assert errors == [], f"the page logged errors: {errors}"
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    """A phone-sized page whose emulated GPS stands on Bismarckplatz in Alt-Homberg."""
+    with checked_page(
+        browser, request, viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+        has_touch=True, geolocation={"latitude": 51.4565, "longitude": 6.6995, "accuracy": 12},
+        permissions=["geolocation"], base_url=live_server,
+    ) as page:
+        yield page
+
+
+@pytest.fixture
+def desktop(browser, live_server, request):
+    """A desktop-sized page (1280x900) for organisers and teams."""
+    with checked_page(browser, request, viewport={"width": 1280, "height": 900}, base_url=live_server) as page:
+        yield page

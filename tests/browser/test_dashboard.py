@@ -11,29 +11,6 @@ from tests.factories import HAUPTBAHNHOF, RHEINHAUSEN_MARKT, make_finding, make_
 pytestmark = pytest.mark.browser
 
 # Runs in every frame before its own scripts (Playwright's init scripts are not subject to CSP).
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (event) => {
-  window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
-  console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI);
-});
-"""
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    """A desktop-sized page that logs every request and must log no errors (in any frame)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", base_url=live_server)
-    context.add_init_script(RECORD_CSP_VIOLATIONS)
-    page = context.new_page()
-    page.requests = []
-    context.on("request", lambda request: page.requests.append(request.url))
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    yield page
-    context.close()
-    assert errors == [], f"the page logged errors: {errors}"
 
 
 def test_organiser_sees_table_and_district_map_served_only_from_here(desktop, session, csrf_enabled):

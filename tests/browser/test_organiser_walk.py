@@ -10,19 +10,6 @@ from tests.auth.helpers import PASSWORD, make_organiser
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def desktop(browser, live_server):
-    """A desktop-sized page (1280x900) that must log no errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", base_url=live_server)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    yield page
-    context.close()
-    assert errors == [], f"the page logged errors: {errors}"
-
-
 def stored_walk(session):
     session.rollback()
     return session.execute(text("""

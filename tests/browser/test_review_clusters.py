@@ -9,22 +9,7 @@ from sqlalchemy import text
 from tests.factories import BISMARCKPLATZ, RHEINHAUSEN_MARKT, USER_PASSWORD, make_finding, make_user
 from tests.review.test_clusters import authored, confirm, participant, ring
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    """A desktop-sized page (1280x900) that must log no errors but the 422s the filter test asks for
-    (Chromium logs every failed fetch; the page shows those to the user)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", base_url=live_server)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and "status of 422" not in msg.text
-            and errors.append(msg.text))
-    yield page
-    context.close()
-    assert errors == [], f"the page logged errors: {errors}"
+pytestmark = [pytest.mark.browser, pytest.mark.tolerate_console('status of 422')]
 
 
 @pytest.fixture

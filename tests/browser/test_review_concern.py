@@ -10,21 +10,7 @@ from mapapp.review import concerns
 from tests.auth.helpers import PASSWORD
 from tests.factories import BISMARCKPLATZ, make_finding, make_user
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    """A desktop-sized page (1280x900) that must log no errors but the browser's note on the 412."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", base_url=live_server)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and "status of 412" not in msg.text
-            and errors.append(msg.text))
-    yield page
-    context.close()
-    assert errors == [], f"the page logged errors: {errors}"
+pytestmark = [pytest.mark.browser, pytest.mark.tolerate_console('status of 412')]
 
 
 def stored(session, concern_id):

@@ -12,18 +12,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def desktop(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", base_url=live_server)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    yield page
-    context.close()
-    assert errors == [], f"the page logged errors: {errors}"
-
-
-@pytest.fixture
 def walk_with_pins(session):
     """Eight empty-shop pins around one place, two far away, and noise the team does not own."""
     walk = make_walk(session, title="Einzelhandel in Alt-Homberg")
