@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pwa_bp)
     from mapapp.review import bp as review_bp
     app.register_blueprint(review_bp)
+    from mapapp.open311 import bp as open311_bp
+    app.register_blueprint(open311_bp)
 
     from mapapp.cli import register_commands
 

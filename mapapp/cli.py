@@ -160,11 +160,15 @@ def demo_load():
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app.cli``."""
     from mapapp.auth.cli import users
+    from mapapp.exports.cli import export
     from mapapp.i18n_cli import translations
     from mapapp.review.cli import teams
 
     for group in (pg, districts, demo, translations, users, teams):
         app.cli.add_command(group)
+    app.cli.add_command(export)
+    from mapapp.open311.cli import apikeys
+    app.cli.add_command(apikeys)
 
 
 def _create_app():

@@ -21,7 +21,7 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
-CSRF_EXEMPT_BLUEPRINTS = frozenset({"api", "photos"})
+CSRF_EXEMPT_BLUEPRINTS = frozenset({"api", "photos", "open311"})  # open311: API-key authenticated
 
 
 class SignedInUser(UserMixin):

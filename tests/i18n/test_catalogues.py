@@ -78,3 +78,16 @@ def test_extraction_finds_templates_scripts_and_labels():
     catalog = extract_messages()
     for msgid in ("Fund melden", "Sprache wählen", "Vergrößern", "Lärm", "Diese Angabe fehlt."):
         assert msgid in catalog, msgid
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_text_in_the_code_is_translated(lang):
+    """The committed catalogues keep up with the code: run `mapapp translations update` and translate."""
+    from babel.messages.pofile import read_po
+
+    with open(TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalogue = read_po(handle)
+    missing = [message.id for message in extract_messages()
+               if message.id and not (catalogue.get(message.id) and catalogue.get(message.id).string
+                                      and "fuzzy" not in catalogue.get(message.id).flags)]
+    assert missing == [], f"{len(missing)} texts lack a {lang} translation, e.g. {missing[:5]}"

@@ -1,0 +1,45 @@
+"""GeoJSON export: an RFC 7946 FeatureCollection in WGS84 lon/lat, whatever ``selection.srid`` says.
+
+Each feature's JSON is built in PostGIS and the rows come through a server-side cursor, so the
+collection is written piece by piece in constant memory. ``properties.kind`` tells findings from
+concerns.
+"""
+from typing import BinaryIO
+
+from mapapp.exports import ExportFormat, register
+from mapapp.exports.selection import Selection, rows_sql, stream_rows
+
+# Geometry helper columns that must not repeat inside ``properties``.
+_NOT_PROPERTIES = ("geom", "geom_wgs84", "geom_wkt", "geometry_type")
+
+
+def features_sql(selection: Selection) -> tuple[str, dict]:
+    """One row per feature, column ``feature`` = the Feature as JSON text."""
+    sql, params = rows_sql(selection)
+    drop = " ".join(f"- '{key}'" for key in _NOT_PROPERTIES)
+    return f"""
+        SELECT json_build_object(
+                   'type', 'Feature', 'id', r.id,
+                   'geometry', r.geom_wgs84::json,
+                   'properties', to_jsonb(r) {drop}
+               )::text AS feature
+        FROM ({sql}) AS r""", params
+
+
+def write(session, selection: Selection, out: BinaryIO) -> None:
+    """Stream the FeatureCollection into ``out``."""
+    sql, params = features_sql(selection)
+    out.write(b'{"type": "FeatureCollection", "features": [\n')
+    first = True
+    for row in stream_rows(session, sql, params):
+        if not first:
+            out.write(b",\n")
+        out.write(row["feature"].encode("utf-8"))
+        first = False
+    out.write(b"\n]}\n")
+
+
+register(ExportFormat(
+    name="geojson", extension="geojson", media_type="application/geo+json", write=write,
+    label="GeoJSON (WGS84)",
+))

@@ -1,0 +1,177 @@
+"""The layers the GIS exports (GeoPackage, Shapefile) share, as column arrays for pyogrio.
+
+Findings are split by geometry type into ``findings_points`` and ``findings_lines``: a
+GeoPackage or Shapefile layer holds one geometry type, and QGIS opens typed layers
+directly (a generic geometry layer makes it ask which sub-layer to load). Concerns are
+points; ``districts`` are the boundaries the selection touches (MultiPolygon).
+
+Geometry comes out of PostGIS already in the selection's SRID as WKB; Python only packs
+the rows into arrays. Datetimes are written in UTC (GDAL offset flag 100).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timezone
+
+import numpy as np
+from sqlalchemy import text
+
+from mapapp.exports.selection import Selection, concern_rows_sql, finding_rows_sql
+
+UTC_FLAG = 100  # GDAL's time zone flag for UTC
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute: ``column`` of the selection rows, written as ``name`` (``short`` in a Shapefile)."""
+
+    name: str
+    short: str
+    kind: str  # text | int | float | datetime | json
+    description: str
+    column: str = ""
+
+    @property
+    def source(self) -> str:
+        return self.column or self.name
+
+
+@dataclass
+class Layer:
+    name: str
+    title: str
+    description: str
+    geometry_type: str
+    fields: list[Field]
+    geometries: np.ndarray
+    rows: list[dict]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+_COMMON_HEAD = [
+    Field("id", "id", "text", "UUID"),
+    Field("category", "category", "text", "Kategorie (Kürzel)"),
+    Field("category_label", "cat_label", "text", "Kategorie"),
+    Field("status", "status", "text", "Bearbeitungsstand"),
+]
+_PLACE = [
+    Field("ortsteil", "ortsteil", "text", "Ortsteil"),
+    Field("ortsteil_code", "ot_code", "text", "Ortsteil-Nummer"),
+    Field("stadtbezirk", "stadtbez", "text", "Stadtbezirk"),
+    Field("stadtbezirk_code", "sb_code", "text", "Stadtbezirk-Nummer"),
+    Field("created_at", "created", "datetime", "erfasst am (UTC)"),
+    Field("updated_at", "updated", "datetime", "zuletzt geändert (UTC)"),
+]
+_COORDS = [
+    Field("lat", "lat", "float", "Breite WGS84 eines Punkts auf der Geometrie"),
+    Field("lon", "lon", "float", "Länge WGS84 eines Punkts auf der Geometrie"),
+    Field("easting", "easting", "float", "Rechtswert EPSG:25832 (m)"),
+    Field("northing", "northing", "float", "Hochwert EPSG:25832 (m)"),
+]
+_PHOTOS = Field("photos", "photos", "json", "Fotos (JSON: id, sha256, width, height, position)")
+
+FINDING_FIELDS = _COMMON_HEAD + [
+    Field("description", "descr", "text", "Beschreibung"),
+    Field("urgency", "urgency", "int", "Dringlichkeit 1..5"),
+    Field("confirmations", "confirms", "int", "Bestätigungen (+1)"),
+    Field("walk", "walk", "text", "Ortsbegehung"),
+    Field("walk_id", "walk_id", "text", "Ortsbegehung (UUID)"),
+    Field("concern_id", "concern_id", "text", "Anliegen, zu dem die Fundstelle gehört (UUID)"),
+] + _PLACE + [Field("attributes", "attribs", "json", "Antworten auf die Fragen der Kategorie (JSON)")] + _COORDS
+
+CONCERN_FIELDS = _COMMON_HEAD + [
+    Field("title", "title", "text", "Titel"),
+    Field("summary", "summary", "text", "Zusammenfassung", column="description"),
+    Field("findings", "findings", "int", "Anzahl zugeordneter Fundstellen", column="confirmations"),
+    Field("duplicate_of", "dupl_of", "text", "Duplikat von Anliegen (UUID)", column="concern_id"),
+] + _PLACE + _COORDS
+
+DISTRICT_FIELDS = [
+    Field("level", "level", "text", "Ebene: stadtbezirk oder ortsteil"),
+    Field("code", "code", "text", "amtliche Nummer"),
+    Field("name", "name", "text", "Name"),
+    Field("parent_code", "parent", "text", "Nummer des Stadtbezirks eines Ortsteils"),
+    Field("approximate", "approx", "int", "1 = genäherte Grenze, nicht amtlich"),
+]
+
+
+def _fields(base: list[Field], selection: Selection) -> list[Field]:
+    return base + [_PHOTOS] if selection.include_photos else list(base)
+
+
+def _rows(session, sql: str, params: dict, where: str = "") -> tuple[np.ndarray, list[dict]]:
+    wrapped = f"SELECT q.*, ST_AsBinary(ST_GeomFromText(q.geom_wkt)) AS wkb FROM ({sql}) AS q {where}"
+    rows = [dict(row) for row in session.execute(text(wrapped), params).mappings()]
+    geometries = np.array([bytes(row["wkb"]) for row in rows], dtype=object)
+    return geometries, rows
+
+
+def layers(session, selection: Selection) -> list[Layer]:
+    """The layers of the selection, in order; empty layers are kept so the schema is stable."""
+    result = []
+    if selection.what in ("findings", "both"):
+        sql, params = finding_rows_sql(selection)
+        for name, kind, label in (("findings_points", "Point", "Punkte"),
+                                  ("findings_lines", "LineString", "Linien")):
+            geometries, rows = _rows(session, sql, params, f"WHERE q.geometry_type = '{kind}'")
+            result.append(Layer(name, f"Fundstellen ({label})",
+                                f"Fundstellen der Ortsbegehungen, als {label} (ohne personenbezogene Daten)",
+                                kind, _fields(FINDING_FIELDS, selection), geometries, rows))
+    if selection.what in ("concerns", "both"):
+        sql, params = concern_rows_sql(selection)
+        geometries, rows = _rows(session, sql, params)
+        result.append(Layer("concerns", "Anliegen", "Anliegen der Teams, je aus einer oder mehreren Fundstellen",
+                            "Point", _fields(CONCERN_FIELDS, selection), geometries, rows))
+    result.append(district_layer(session, selection))
+    return result
+
+
+def district_layer(session, selection: Selection) -> Layer:
+    """Stadtbezirke and Ortsteile: the selected district and its Ortsteile, or all of them."""
+    where, params = "", {"srid": selection.srid}
+    if selection.district:
+        where = ("WHERE :district IN (d.code, p.code) OR lower(:district) IN (lower(d.name), lower(p.name))")
+        params["district"] = selection.district.strip()
+    sql = f"""
+        SELECT d.level, d.code, d.name, p.code AS parent_code, d.approximate::int AS approximate,
+               ST_AsBinary(ST_Multi(ST_Transform(d.geom, CAST(:srid AS int)))) AS wkb
+        FROM districts d LEFT JOIN districts p ON p.id = d.parent_id
+        {where}
+        ORDER BY d.level DESC, d.code"""
+    rows = [dict(row) for row in session.execute(text(sql), params).mappings()]
+    geometries = np.array([bytes(row["wkb"]) for row in rows], dtype=object)
+    return Layer("districts", "Stadtbezirke und Ortsteile", "Grenzen der Stadtbezirke und Ortsteile Duisburgs",
+                 "MultiPolygon", DISTRICT_FIELDS, geometries, rows)
+
+
+def column(layer: Layer, field: Field, *, shapefile: bool = False):
+    """Return ``(values, mask)`` for pyogrio: typed numpy arrays, ``mask`` True where NULL."""
+    values = [row[field.source] for row in layer.rows]
+    missing = np.array([value is None for value in values], dtype=bool)
+    if field.kind == "int":
+        data = np.array([0 if v is None else int(v) for v in values], dtype="int32")
+        return data, missing
+    if field.kind == "float":
+        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64"), None
+    if field.kind == "datetime":
+        utc = [None if v is None else v.astimezone(timezone.utc).replace(tzinfo=None) for v in values]
+        unit = "datetime64[D]" if shapefile else "datetime64[ms]"
+        return np.array([np.datetime64("NaT") if v is None else np.datetime64(v) for v in utc], dtype=unit), None
+    if field.kind == "json":
+        encoded = [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True) for v in values]
+        return np.array(encoded, dtype=object), None
+    return np.array([None if v is None else str(v) for v in values], dtype=object), None
+
+
+def iso_utc(layer: Layer, field: Field) -> np.ndarray:
+    """The datetime ``field`` as ISO 8601 UTC text (Shapefiles hold only a date)."""
+    return np.array([None if row[field.source] is None else
+                     row[field.source].astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+                     for row in layer.rows], dtype=object)
+
+
+def crs(selection: Selection) -> str:
+    return f"EPSG:{selection.srid}"

@@ -1,0 +1,41 @@
+"""GeoPackage export: one layer per kind (see gis_layers), EPSG:25832 unless the selection asks 4326.
+
+GDAL writes a GeoPackage into a real file (SQLite), so each layer goes into a temporary
+file (``append=True`` after the first) that is then copied to ``out``. Field types: text,
+32-bit integers, reals and UTC datetimes; JSON (attributes, photos) as text.
+"""
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from pyogrio import raw as ogr
+
+from mapapp.exports import ExportFormat, register
+from mapapp.exports.gis_layers import UTC_FLAG, column, crs, layers
+
+
+def write_gpkg(session, selection, out) -> None:
+    """Write the selection as a GeoPackage into the binary file object ``out``."""
+    with tempfile.TemporaryDirectory(prefix="mapapp-gpkg-") as tmp:
+        path = Path(tmp) / "export.gpkg"
+        for index, layer in enumerate(layers(session, selection)):
+            data, masks, names, offsets = [], [], [], {}
+            for field in layer.fields:
+                values, mask = column(layer, field)
+                data.append(values)
+                masks.append(mask)
+                names.append(field.name)
+                if field.kind == "datetime":
+                    offsets[field.name] = np.full(len(layer), UTC_FLAG, dtype="int32")
+            ogr.write(
+                path, layer.geometries, data, names, field_mask=masks, layer=layer.name, driver="GPKG",
+                geometry_type=layer.geometry_type, crs=crs(selection), encoding="UTF-8",
+                append=index > 0, gdal_tz_offsets=offsets,
+                layer_options={"IDENTIFIER": layer.title, "DESCRIPTION": layer.description},
+            )
+        with path.open("rb") as written:
+            shutil.copyfileobj(written, out)
+
+
+GPKG = register(ExportFormat("gpkg", "gpkg", "application/geopackage+sqlite3", write_gpkg, label="GeoPackage"))

@@ -1,0 +1,71 @@
+"""KML export (always WGS84), streamed row by row.
+
+A small writer rather than GDAL's KML driver, because the driver makes one folder per
+layer and cannot append: here each kind (findings, concerns) is a folder with one
+sub-folder per category. Geometry is PostGIS' ``ST_AsKML``; every text is XML-escaped.
+Placemarks are named by category; the description is the finding's (or concern's) text.
+"""
+import dataclasses
+from xml.sax.saxutils import escape, quoteattr
+
+from mapapp.exports import ExportFormat, register
+from mapapp.exports.selection import concern_rows_sql, finding_rows_sql, stream_rows
+
+KINDS = (("findings", "Fundstellen", finding_rows_sql), ("concerns", "Anliegen", concern_rows_sql))
+EXTENDED = ("id", "status", "urgency", "confirmations", "walk", "ortsteil", "stadtbezirk", "created_at")
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n'
+        "<Document><name>mapapp</name>\n")
+
+
+def _text(value) -> str:
+    return escape("" if value is None else str(value))
+
+
+def placemark(row) -> str:
+    """One Placemark: category as name, escaped text as description, details as ExtendedData."""
+    data = "".join(
+        f"<Data name={quoteattr(key)}><value>{_text(row[key])}</value></Data>"
+        for key in EXTENDED if row[key] is not None
+    )
+    description = row["description"]
+    if row["title"]:
+        description = f"{row['title']}\n{description or ''}".strip()
+    parts = [f"<Placemark id={quoteattr(row['kind'] + '-' + row['id'])}>",
+             f"<name>{_text(row['category_label'])}</name>"]
+    if description:
+        parts.append(f"<description>{_text(description)}</description>")
+    parts.append(f"<ExtendedData>{data}</ExtendedData>{row['kml']}</Placemark>\n")
+    return "".join(parts)
+
+
+def _kind_folder(session, selection, label, rows_sql):
+    """Yield the KML text of one kind's folder, a sub-folder per category."""
+    sql, params = rows_sql(selection)
+    sql = (f"SELECT q.*, ST_AsKML(ST_GeomFromText(q.geom_wkt, 4326), 7) AS kml FROM ({sql}) AS q "
+           "ORDER BY q.category_label, q.category, q.created_at, q.id")
+    yield f"<Folder><name>{_text(label)}</name>\n"
+    current = None
+    for row in stream_rows(session, sql, params):
+        if row["category"] != current:
+            if current is not None:
+                yield "</Folder>\n"
+            current = row["category"]
+            yield f"<Folder><name>{_text(row['category_label'])}</name>\n"
+        yield placemark(row)
+    if current is not None:
+        yield "</Folder>\n"
+    yield "</Folder>\n"
+
+
+def write_kml(session, selection, out) -> None:
+    """Stream the selection as KML 2.2 into the binary file object ``out``."""
+    selection = dataclasses.replace(selection, srid=4326)
+    out.write(HEAD.encode("utf-8"))
+    for what, label, rows_sql in KINDS:
+        if selection.what in (what, "both"):
+            for chunk in _kind_folder(session, selection, label, rows_sql):
+                out.write(chunk.encode("utf-8"))
+    out.write(b"</Document>\n</kml>\n")
+
+
+KML = register(ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", write_kml, label="KML"))

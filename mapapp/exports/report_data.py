@@ -1,0 +1,184 @@
+"""What the reports for officials (HTML map, PDF) share: the selected rows, the district
+outlines around them, a title, photo thumbnails and the tile settings.
+
+No Flask in the loading functions. :func:`report_context` alone looks at the running app
+(when there is one) for the photo storage and the tile server, because the registry's
+``write(session, selection, out)`` carries neither.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp.exports.selection import Selection, rows_sql
+
+STATUS_DE = {
+    "new": "Neu",
+    "in_review": "In Prüfung",
+    "confirmed": "Bestätigt",
+    "handed_over": "Übergeben",
+    "resolved": "Erledigt",
+    "rejected": "Abgelehnt",
+    "duplicate": "Doppelt gemeldet",
+}
+# Colour-blind-safe categorical palette (Okabe–Ito), cycled over the categories of a report.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+THUMBS_PER_ITEM = 3
+
+
+@dataclass
+class Tiles:
+    url: str
+    attribution: str
+    max_zoom: int = 19
+
+
+@dataclass
+class ReportContext:
+    """Where thumbnails come from (a ``mapapp.photos.storage`` Storage or None) and the tiles."""
+
+    storage: object | None = None
+    tiles: Tiles | None = None
+
+
+@dataclass
+class ReportData:
+    title: str
+    stand: date
+    findings: list[dict] = field(default_factory=list)
+    concerns: list[dict] = field(default_factory=list)
+    districts: dict = field(default_factory=dict)  # GeoJSON FeatureCollection
+    colours: dict[str, str] = field(default_factory=dict)  # category slug → colour
+    labels: dict[str, str] = field(default_factory=dict)  # category slug → German label
+
+    @property
+    def source_line(self) -> str:
+        return f"Quelle: mapapp · Stadtteil-Spaziergang Duisburg, Stand {self.stand.strftime('%d.%m.%Y')}"
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_DE.get(status or "", status or "")
+
+
+def report_context() -> ReportContext:
+    """The running app's photo storage and tile settings; outside an app, the defaults
+    (``MAPAPP_UPLOAD_DIR`` or var/uploads, no tiles)."""
+    from mapapp.photos.storage import LocalStorage
+
+    try:
+        from flask import current_app, has_app_context
+    except ImportError:  # pragma: no cover - Flask is a dependency
+        has_app_context = lambda: False  # noqa: E731
+    if has_app_context():
+        config = current_app.config
+        storage = current_app.extensions.get("photo_storage")
+        if storage is None:
+            from mapapp.config import var_dir
+
+            storage = LocalStorage(config.get("UPLOAD_DIR") or var_dir() / "uploads")
+        url = config.get("TILE_URL") or ""
+        tiles = Tiles(url, config.get("TILE_ATTRIBUTION") or "", int(config.get("TILE_MAX_ZOOM") or 19)) if url else None
+        return ReportContext(storage, tiles)
+    from mapapp.config import var_dir
+
+    return ReportContext(LocalStorage(os.environ.get("MAPAPP_UPLOAD_DIR") or var_dir() / "uploads"), None)
+
+
+def report_title(session: Session, selection: Selection) -> str:
+    """The walk's title, else the district's name, else a general title."""
+    if selection.walk_id:
+        title = session.execute(text("SELECT title FROM walks WHERE id = CAST(:id AS uuid)"),
+                                {"id": str(selection.walk_id)}).scalar()
+        if title:
+            return title
+    if selection.district:
+        name = session.execute(text(
+            "SELECT name FROM districts WHERE code = :d OR lower(name) = lower(:d) "
+            "ORDER BY level = 'stadtbezirk' DESC LIMIT 1"), {"d": selection.district.strip()}).scalar()
+        if name:
+            return f"Stadtteil {name}"
+    return "Funde und Anliegen in Duisburg"
+
+
+def district_outlines(session: Session, selection: Selection, ortsteile: list[str], srid: int) -> dict:
+    """The Ortsteile holding the selected rows plus the selected district, as a GeoJSON
+    FeatureCollection in ``srid`` (each with a label point); all Stadtbezirke when none match."""
+    sql = """
+        WITH chosen AS (
+            SELECT * FROM districts
+            WHERE (level = 'ortsteil' AND name = ANY(:ortsteile))
+               OR (CAST(:district AS text) IS NOT NULL AND (code = :district OR lower(name) = lower(:district)))
+        ), shown AS (
+            SELECT * FROM chosen
+            UNION ALL
+            SELECT * FROM districts WHERE level = 'stadtbezirk' AND NOT EXISTS (SELECT 1 FROM chosen)
+        )
+        SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+            'type', 'Feature',
+            'properties', json_build_object('name', name, 'code', code, 'level', level,
+                'label', ST_AsGeoJSON(ST_Transform(ST_PointOnSurface(geom), :srid), 6)::json -> 'coordinates'),
+            'geometry', ST_AsGeoJSON(ST_Transform(
+                ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(geom, 25832), 2), 4326), :srid), 6)::json
+        ) ORDER BY level, name), '[]'::json))
+        FROM shown""".replace(":srid", str(int(srid)))
+    district = selection.district.strip() if selection.district else None
+    return session.execute(text(sql), {"ortsteile": ortsteile, "district": district}).scalar()
+
+
+def load(session: Session, selection: Selection, srid: int = 4326, stand: date | None = None) -> ReportData:
+    """Read the selected rows and the outlines around them (outline coordinates in ``srid``)."""
+    sql, params = rows_sql(selection)
+    rows = [dict(row) for row in session.execute(text(sql), params).mappings()]
+    data = ReportData(title=report_title(session, selection), stand=stand or date.today())
+    data.findings = [row for row in rows if row["kind"] == "finding"]
+    data.concerns = [row for row in rows if row["kind"] == "concern"]
+    for row in rows:
+        if row["category"] not in data.labels:
+            data.labels[row["category"]] = row["category_label"]
+            data.colours[row["category"]] = PALETTE[(len(data.labels) - 1) % len(PALETTE)]
+    ortsteile = sorted({row["ortsteil"] for row in rows if row["ortsteil"]})
+    data.districts = district_outlines(session, selection, ortsteile, srid)
+    return data
+
+
+def photo_list(row: dict) -> list[dict]:
+    photos = row.get("photos")
+    if isinstance(photos, str):
+        photos = json.loads(photos)
+    return (photos or [])[:THUMBS_PER_ITEM]
+
+
+def thumb_bytes(storage, sha256: str) -> bytes | None:
+    """The stored thumbnail of a photo, or None when the storage has no such file."""
+    from mapapp.photos.storage import photo_key
+
+    if storage is None or not sha256:
+        return None
+    try:
+        with storage.open(photo_key(sha256, "thumb")) as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        return None
+
+
+def thumbs(storage, row: dict) -> list[bytes]:
+    """The thumbnails of a row's photos that could be read (missing files are skipped)."""
+    found = (thumb_bytes(storage, photo.get("sha256")) for photo in photo_list(row))
+    return [data for data in found if data]
+
+
+def data_uri(jpeg: bytes) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
+
+
+def leaflet_dir() -> Path:
+    from xstatic.pkg import leaflet
+
+    return Path(leaflet.BASE_DIR)

@@ -1,0 +1,201 @@
+"""What to export (:class:`Selection`) and the SQL giving one row per finding or concern.
+
+Every export format reads the rows of :func:`finding_rows_sql` / :func:`concern_rows_sql`
+(or :func:`rows_sql` for both). All columns, in this order, for findings and concerns alike:
+
+- ``kind``            'finding' or 'concern'
+- ``id``              uuid as text
+- ``category``        category slug; ``category_label`` its German label
+- ``status``          findings: COALESCE(concern status, finding status); concerns: their status
+- ``title``           concerns: the title (NULL unless include_text); findings: NULL
+- ``description``     finding description / concern summary, NULL unless ``include_text``
+- ``urgency``         1..5 or NULL (concerns: NULL)
+- ``confirmations``   findings: number of "+1"; concerns: number of linked findings
+- ``walk``            the walk's title (concerns: NULL); ``walk_id`` its id as text
+- ``concern_id``      findings: the concern they belong to; concerns: duplicate_of_id
+- ``ortsteil``, ``ortsteil_code``, ``stadtbezirk``, ``stadtbezirk_code``
+- ``created_at``, ``updated_at`` (timestamptz)
+- ``attributes``      jsonb (concerns: '{}')
+- ``photos``          json array of {id, sha256, width, height, position}, NULL unless include_photos
+- ``geometry_type``   'Point' or 'LineString'
+- ``lat``, ``lon``    WGS84 of a point on the geometry (for a line: a point on the line)
+- ``easting``, ``northing``  the same point in EPSG:25832 (metres)
+- ``geom``            GeoJSON text of the geometry in ``selection.srid``
+- ``geom_wgs84``      GeoJSON text of the geometry in EPSG:4326 (for RFC 7946 output)
+- ``geom_wkt``        WKT of the geometry in ``selection.srid``
+
+Never any participant id, nickname, cookie, IP or account data.
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+WHATS = ("findings", "concerns", "both")
+SRIDS = (25832, 4326)
+
+
+@dataclass
+class Selection:
+    """Filters and options of one export. ``district`` is a code or a name, Ortsteil or Stadtbezirk."""
+
+    walk_id: str | None = None
+    district: str | None = None
+    categories: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    what: str = "findings"
+    include_photos: bool = False
+    include_text: bool = True
+    srid: int = 25832
+
+    def __post_init__(self):
+        if self.what not in WHATS:
+            raise ValueError(f"what must be one of {WHATS}")
+        if int(self.srid) not in SRIDS:
+            raise ValueError(f"srid must be one of {SRIDS}")
+        self.srid = int(self.srid)
+
+
+def _geometry_columns(alias: str, srid: int) -> str:
+    """Geometry columns shared by findings and concerns (point-on-geometry for lat/lon/easting).
+    ``srid`` is validated by Selection, so it is inlined (ST_Transform wants an integer)."""
+    g = f"{alias}.geom"
+    srid, digits = int(srid), 7 if int(srid) == 4326 else 2
+    pos = f"ST_PointOnSurface({g})"
+    return f"""
+        GeometryType({g}) AS geometry_type_raw,
+        ST_Y({pos}) AS lat, ST_X({pos}) AS lon,
+        ST_X(ST_Transform({pos}, 25832)) AS easting, ST_Y(ST_Transform({pos}, 25832)) AS northing,
+        ST_AsGeoJSON(ST_Transform({g}, {srid}), {digits}) AS geom,
+        ST_AsGeoJSON({g}, 7) AS geom_wgs84,
+        ST_AsText(ST_Transform({g}, {srid})) AS geom_wkt"""
+
+
+def _filters(selection: Selection, alias: str, *, walk: bool) -> tuple[list[str], dict]:
+    """WHERE clauses and parameters common to both kinds (status handled by the caller)."""
+    where, params = [], {}
+    if walk and selection.walk_id:
+        where.append(f"{alias}.walk_id = CAST(:walk_id AS uuid)")
+        params["walk_id"] = str(selection.walk_id)
+    if selection.district:
+        where.append(
+            "EXISTS (SELECT 1 FROM districts sel_d WHERE sel_d.id IN "
+            f"({alias}.ortsteil_id, {alias}.stadtbezirk_id) "
+            "AND (sel_d.code = :district OR lower(sel_d.name) = lower(:district)))"
+        )
+        params["district"] = selection.district.strip()
+    if selection.categories:
+        where.append(f"{alias}.category_slug = ANY(:categories)")
+        params["categories"] = list(selection.categories)
+    if selection.date_from:
+        where.append(f"{alias}.created_at >= CAST(:date_from AS date)")
+        params["date_from"] = selection.date_from
+    if selection.date_to:
+        where.append(f"{alias}.created_at < CAST(:date_to AS date)")
+        params["date_to"] = selection.date_to + timedelta(days=1)
+    return where, params
+
+
+def _photos(selection: Selection, finding_id: str) -> str:
+    if not selection.include_photos:
+        return "NULL::json"
+    return (
+        "(SELECT COALESCE(json_agg(json_build_object('id', p.id, 'sha256', p.stored_sha256, "
+        "'width', p.width, 'height', p.height, 'position', p.position) ORDER BY p.position, p.created_at), "
+        f"'[]'::json) FROM photos p WHERE p.finding_id = {finding_id})"
+    )
+
+
+def _wrap(inner: str) -> str:
+    """Turn GeometryType's upper case into the GeoJSON spelling and drop the helper column."""
+    return f"""
+        SELECT kind, id, category, category_label, status, title, description, urgency, confirmations,
+               walk, walk_id, concern_id, ortsteil, ortsteil_code, stadtbezirk, stadtbezirk_code,
+               created_at, updated_at, attributes, photos,
+               CASE geometry_type_raw WHEN 'POINT' THEN 'Point' WHEN 'LINESTRING' THEN 'LineString'
+                    ELSE initcap(geometry_type_raw) END AS geometry_type,
+               lat, lon, easting, northing, geom, geom_wgs84, geom_wkt
+        FROM ({inner}) AS rows_inner"""
+
+
+def finding_rows_sql(selection: Selection) -> tuple[str, dict]:
+    """SQL and parameters for one row per selected finding (columns: see the module docstring)."""
+    where, params = _filters(selection, "f", walk=True)
+    if selection.statuses:
+        where.append("COALESCE(c.status, f.status) = ANY(:statuses)")
+        params["statuses"] = list(selection.statuses)
+    text_col = "f.description" if selection.include_text else "NULL::text"
+    inner = f"""
+        SELECT 'finding' AS kind, f.id::text AS id, f.category_slug AS category,
+               cat.label_de AS category_label, COALESCE(c.status, f.status) AS status,
+               NULL::text AS title, {text_col} AS description, f.urgency::int AS urgency,
+               (SELECT count(*) FROM confirmations cf WHERE cf.finding_id = f.id)::int AS confirmations,
+               w.title AS walk, f.walk_id::text AS walk_id, f.concern_id::text AS concern_id,
+               ot.name AS ortsteil, ot.code AS ortsteil_code, sb.name AS stadtbezirk, sb.code AS stadtbezirk_code,
+               f.created_at, f.updated_at, f.attributes, {_photos(selection, 'f.id')} AS photos,
+               {_geometry_columns('f', selection.srid)}
+        FROM findings f
+        JOIN categories cat ON cat.slug = f.category_slug
+        LEFT JOIN concerns c ON c.id = f.concern_id
+        LEFT JOIN walks w ON w.id = f.walk_id
+        LEFT JOIN districts ot ON ot.id = f.ortsteil_id
+        LEFT JOIN districts sb ON sb.id = f.stadtbezirk_id
+        {('WHERE ' + ' AND '.join(where)) if where else ''}
+        ORDER BY f.created_at, f.id"""
+    return _wrap(inner), params
+
+
+def concern_rows_sql(selection: Selection) -> tuple[str, dict]:
+    """SQL and parameters for one row per selected concern; a walk filter keeps concerns
+    that hold at least one finding of that walk."""
+    where, params = _filters(selection, "c", walk=False)
+    if selection.walk_id:
+        where.append("EXISTS (SELECT 1 FROM findings wf WHERE wf.concern_id = c.id "
+                     "AND wf.walk_id = CAST(:walk_id AS uuid))")
+        params["walk_id"] = str(selection.walk_id)
+    if selection.statuses:
+        where.append("c.status = ANY(:statuses)")
+        params["statuses"] = list(selection.statuses)
+    title = "c.title" if selection.include_text else "NULL::text"
+    summary = "c.summary" if selection.include_text else "NULL::text"
+    photos = "NULL::json"
+    if selection.include_photos:
+        photos = ("(SELECT COALESCE(json_agg(x.p), '[]'::json) FROM (SELECT json_array_elements("
+                  + _photos(selection, "pf.id") + ") AS p FROM findings pf WHERE pf.concern_id = c.id) x)")
+    inner = f"""
+        SELECT 'concern' AS kind, c.id::text AS id, c.category_slug AS category,
+               cat.label_de AS category_label, c.status AS status,
+               {title} AS title, {summary} AS description, NULL::int AS urgency,
+               (SELECT count(*) FROM findings cf WHERE cf.concern_id = c.id)::int AS confirmations,
+               NULL::text AS walk, NULL::text AS walk_id, c.duplicate_of_id::text AS concern_id,
+               ot.name AS ortsteil, ot.code AS ortsteil_code, sb.name AS stadtbezirk, sb.code AS stadtbezirk_code,
+               c.created_at, c.updated_at, '{{}}'::jsonb AS attributes, {photos} AS photos,
+               {_geometry_columns('c', selection.srid)}
+        FROM concerns c
+        JOIN categories cat ON cat.slug = c.category_slug
+        LEFT JOIN districts ot ON ot.id = c.ortsteil_id
+        LEFT JOIN districts sb ON sb.id = c.stadtbezirk_id
+        {('WHERE ' + ' AND '.join(where)) if where else ''}
+        ORDER BY c.created_at, c.id"""
+    return _wrap(inner), params
+
+
+def rows_sql(selection: Selection) -> tuple[str, dict]:
+    """Findings, concerns or both (findings first), as ``selection.what`` says."""
+    if selection.what == "findings":
+        return finding_rows_sql(selection)
+    if selection.what == "concerns":
+        return concern_rows_sql(selection)
+    f_sql, f_params = finding_rows_sql(selection)
+    c_sql, c_params = concern_rows_sql(selection)
+    return f"SELECT * FROM (({f_sql}) UNION ALL ({c_sql})) AS both_kinds", {**f_params, **c_params}
+
+
+def stream_rows(session, sql: str, params: dict, batch: int = 500):
+    """Yield result rows through a server-side cursor, ``batch`` at a time (constant memory)."""
+    from sqlalchemy import text
+
+    result = session.execute(
+        text(sql).execution_options(stream_results=True, yield_per=batch), params
+    )
+    yield from result.mappings()

@@ -1,0 +1,73 @@
+"""Zipped Shapefiles: one per layer (see gis_layers), with ``.prj`` and ``.cpg`` (UTF-8).
+
+dBASE allows field names of 10 characters, text of 254 bytes and dates without time, so:
+each field has a short name; ``fields.csv`` in the zip maps short name → full name →
+description; a datetime becomes a date field plus the exact time as ISO 8601 UTC text
+(``<name>_t``); longer text is cut at 254 bytes (the GeoPackage keeps it whole).
+"""
+import csv
+import io
+import tempfile
+import warnings
+import zipfile
+from pathlib import Path
+
+from pyogrio import raw as ogr
+
+from mapapp.exports import ExportFormat, register
+from mapapp.exports.gis_layers import column, crs, iso_utc, layers
+
+FIELD_SUFFIXES = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def shapefile_columns(layer):
+    """Yield ``(short name, full name, description, values, mask)`` for each dBASE column."""
+    for field in layer.fields:
+        values, mask = column(layer, field, shapefile=True)
+        if field.kind == "datetime":
+            yield field.short, field.name, f"{field.description}, nur Datum", values, mask
+            yield f"{field.short}_t", field.name, f"{field.description}, ISO 8601", iso_utc(layer, field), None
+        else:
+            yield field.short, field.name, field.description, values, mask
+
+
+def write_layer(directory: Path, layer, selection) -> list[tuple[str, str, str, str]]:
+    """Write ``layer`` as ``<name>.shp`` in ``directory``; return its rows of the field table."""
+    table, data, masks, names = [], [], [], []
+    for short, full, description, values, mask in shapefile_columns(layer):
+        table.append((layer.name, short, full, description))
+        data.append(values)
+        masks.append(mask)
+        names.append(short)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*truncated to 254 characters.*")
+        ogr.write(
+            directory / f"{layer.name}.shp", layer.geometries, data, names, field_mask=masks,
+            layer=layer.name, driver="ESRI Shapefile", geometry_type=layer.geometry_type,
+            crs=crs(selection), encoding="UTF-8",
+        )
+    return table
+
+
+def write_shapefile_zip(session, selection, out) -> None:
+    """Write every layer as a Shapefile, zip them with ``fields.csv`` into ``out``."""
+    table = [("layer", "short_name", "full_name", "description")]
+    with tempfile.TemporaryDirectory(prefix="mapapp-shp-") as tmp:
+        directory = Path(tmp)
+        written = []
+        for layer in layers(session, selection):
+            table += write_layer(directory, layer, selection)
+            written.append(layer.name)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in written:
+                for suffix in FIELD_SUFFIXES:
+                    path = directory / f"{name}{suffix}"
+                    if path.exists():
+                        archive.write(path, path.name)
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(table)
+            archive.writestr("fields.csv", buffer.getvalue().encode("utf-8"))
+
+
+SHAPEFILE = register(ExportFormat("shapefile", "zip", "application/zip", write_shapefile_zip,
+                                  label="Shapefile (ZIP)"))

@@ -1,0 +1,160 @@
+"""Concerns and unmerged findings as GeoReport service requests (read side).
+
+A finding already merged into a concern is represented by that concern only. No
+participant, nickname or account data leaves here.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from mapapp.errors import BadRequest, NotFound
+
+OPEN = ("new", "in_review", "confirmed", "handed_over")
+CLOSED = ("resolved", "rejected", "duplicate")
+DEFAULT_WINDOW = timedelta(days=90)
+MAX_RESULTS = 1000
+LOCAL = ZoneInfo("Europe/Berlin")
+
+ROWS_SQL = """
+WITH items AS (
+    SELECT k.id, k.status, k.category_slug, COALESCE(k.summary, k.title) AS description,
+           k.geom, k.ortsteil_id, k.stadtbezirk_id, k.created_at, k.updated_at,
+           (SELECT e.note FROM concern_events e WHERE e.concern_id = k.id AND e.note IS NOT NULL
+            ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status_notes,
+           (SELECT p.stored_sha256 FROM photos p JOIN findings pf ON pf.id = p.finding_id
+            WHERE pf.concern_id = k.id ORDER BY pf.created_at, p.position, p.created_at LIMIT 1) AS photo
+    FROM concerns k
+    UNION ALL
+    SELECT f.id, f.status, f.category_slug, f.description, ST_PointOnSurface(f.geom),
+           f.ortsteil_id, f.stadtbezirk_id, f.created_at, f.updated_at, NULL,
+           (SELECT p.stored_sha256 FROM photos p WHERE p.finding_id = f.id
+            ORDER BY p.position, p.created_at LIMIT 1)
+    FROM findings f WHERE f.concern_id IS NULL
+)
+SELECT i.id, i.status, i.status_notes, i.category_slug, c.label_de, c.label_en, i.description,
+       (SELECT string_agg(t.name, ', ' ORDER BY t.name) FROM teams t
+        JOIN team_categories tc ON tc.team_id = t.id WHERE tc.category_slug = i.category_slug) AS agency,
+       i.created_at, i.updated_at, o.name AS ortsteil, s.name AS stadtbezirk,
+       ST_Y(i.geom) AS lat, ST_X(i.geom) AS lon, i.photo
+FROM items i
+JOIN categories c ON c.slug = i.category_slug
+LEFT JOIN districts o ON o.id = i.ortsteil_id
+LEFT JOIN districts s ON s.id = i.stadtbezirk_id
+WHERE {where}
+ORDER BY i.created_at DESC, i.id
+LIMIT :limit
+"""
+
+
+@dataclass
+class RequestQuery:
+    """The GeoReport filters of ``GET requests``; ``ids`` overrides all others (as the spec says)."""
+
+    ids: list[uuid.UUID] = field(default_factory=list)
+    service_codes: list[str] = field(default_factory=list)
+    status: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    locale: str | None = None
+
+
+def parse_datetime(value: str | None, name: str) -> datetime | None:
+    """Read an ISO 8601 / W3C datetime (or date); a value without offset is Duisburg local time."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace(" ", "+"))
+    except ValueError:
+        raise BadRequest(_("%(name)s ist kein Datum nach ISO 8601.", name=name), {name: value}) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL)
+
+
+def parse_query(args) -> RequestQuery:
+    """Build a RequestQuery from request arguments (a mapping of strings)."""
+    ids = []
+    for part in filter(None, (p.strip() for p in (args.get("service_request_id") or "").split(","))):
+        try:
+            ids.append(uuid.UUID(part))
+        except ValueError:
+            raise BadRequest(_("Ungültige service_request_id „%(id)s“.", id=part),
+                             {"service_request_id": part}) from None
+    status = args.get("status") or None
+    if status not in (None, "open", "closed"):
+        raise BadRequest(_("status muss open oder closed sein."), {"status": status})
+    codes = [c.strip() for c in (args.get("service_code") or "").split(",") if c.strip()]
+    return RequestQuery(ids=ids, service_codes=codes, status=status,
+                        start=parse_datetime(args.get("start_date"), "start_date"),
+                        end=parse_datetime(args.get("end_date"), "end_date"), locale=args.get("locale"))
+
+
+def _where(query: RequestQuery) -> tuple[str, dict]:
+    if query.ids:
+        return "i.id = ANY(:ids)", {"ids": query.ids}
+    start = query.start
+    if start is None:
+        start = (query.end or datetime.now(timezone.utc)) - DEFAULT_WINDOW
+    clauses, params = ["i.created_at >= :start"], {"start": start}
+    if query.end:
+        clauses.append("i.created_at <= :end")
+        params["end"] = query.end
+    if query.service_codes:
+        clauses.append("i.category_slug = ANY(:codes)")
+        params["codes"] = query.service_codes
+    if query.status:
+        clauses.append("i.status = ANY(:statuses)")
+        params["statuses"] = list(OPEN if query.status == "open" else CLOSED)
+    return " AND ".join(clauses), params
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(LOCAL).isoformat(timespec="seconds") if value else None
+
+
+def _as_request(row, base_url: str, locale: str | None) -> dict:
+    english = (locale or "").lower().startswith("en")
+    address = ", ".join(part for part in (row["ortsteil"], row["stadtbezirk"]) if part) or None
+    return {
+        "service_request_id": str(row["id"]),
+        "status": "closed" if row["status"] in CLOSED else "open",
+        "status_notes": row["status_notes"],
+        "service_name": row["label_en"] if english else row["label_de"],
+        "service_code": row["category_slug"],
+        "description": row["description"],
+        "agency_responsible": row["agency"],
+        "service_notice": None,
+        "requested_datetime": _iso(row["created_at"]),
+        "updated_datetime": _iso(row["updated_at"]),
+        "expected_datetime": None,
+        "address": address,
+        "address_id": None,
+        "zipcode": None,
+        "lat": round(row["lat"], 7),
+        "long": round(row["lon"], 7),
+        "media_url": f"{base_url.rstrip('/')}/photos/{row['photo']}/web.jpg" if row["photo"] else None,
+    }
+
+
+def list_requests(session: Session, query: RequestQuery, base_url: str) -> list[dict]:
+    """Return the matching service requests, newest first, at most MAX_RESULTS."""
+    where, params = _where(query)
+    rows = session.execute(text(ROWS_SQL.format(where=where)), params | {"limit": MAX_RESULTS}).mappings()
+    return [_as_request(row, base_url, query.locale) for row in rows]
+
+
+def get_request(session: Session, request_id: str, base_url: str, locale: str | None = None) -> dict:
+    """Return one service request by its uuid; NotFound when there is none."""
+    try:
+        ids = [uuid.UUID(request_id)]
+    except ValueError:
+        ids = []
+    found = list_requests(session, RequestQuery(ids=ids, locale=locale), base_url) if ids else []
+    if not found:
+        raise NotFound(_("Diese Meldung gibt es nicht."))
+    return found[0]
