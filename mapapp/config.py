@@ -48,6 +48,10 @@ class Defaults:
     PHOTO_MAX_PIXELS = 60_000_000
     PHOTOS_PER_FINDING = 5
     UPLOAD_DIR = None  # None: var_dir() / "uploads"
+    # The hand-over package's README (mapapp/exports/handover.py): licence and contact lines.
+    EXPORT_LICENCE = ("Daten: Bürgerplattform mapapp Duisburg – Lizenz: Datenlizenz Deutschland – "
+                      "Namensnennung – Version 2.0 (dl-de/by-2.0)")
+    EXPORT_CONTACT = ""
 
 
 def database_url() -> str:

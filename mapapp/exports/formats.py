@@ -6,3 +6,4 @@ from mapapp.exports import shapefile  # noqa: F401
 from mapapp.exports import kml  # noqa: F401
 from mapapp.exports import html_map  # noqa: F401
 from mapapp.exports import pdf_report  # noqa: F401
+from mapapp.exports import handover  # noqa: F401

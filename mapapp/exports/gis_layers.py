@@ -6,7 +6,7 @@ directly (a generic geometry layer makes it ask which sub-layer to load). Concer
 points; ``districts`` are the boundaries the selection touches (MultiPolygon).
 
 Geometry comes out of PostGIS already in the selection's SRID as WKB; Python only packs
-the rows into arrays. Datetimes are written in UTC (GDAL offset flag 100).
+the rows, a batch at a time, into arrays. Datetimes are written in UTC (GDAL offset flag 100).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from sqlalchemy import text
 from mapapp.exports.selection import Selection, concern_rows_sql, finding_rows_sql
 
 UTC_FLAG = 100  # GDAL's time zone flag for UTC
+BATCH_ROWS = 5000  # rows per write: exports of any size in bounded memory
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,42 @@ class Field:
 
 
 @dataclass
-class Layer:
-    name: str
-    title: str
-    description: str
-    geometry_type: str
-    fields: list[Field]
+class Batch:
+    """Up to ``BATCH_ROWS`` rows of a layer with their WKB geometries."""
+
     geometries: np.ndarray
     rows: list[dict]
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+@dataclass
+class Layer:
+    """A layer to write; its rows are read from PostGIS in batches when written."""
+
+    name: str
+    title: str
+    description: str
+    geometry_type: str
+    fields: list[Field]
+    session: object
+    sql: str
+    params: dict
+
+    def batches(self, size: int | None = None):
+        """Yield the rows in batches through a server-side cursor; always at least one batch."""
+        size = size or BATCH_ROWS
+        result = self.session.execute(
+            text(self.sql).execution_options(stream_results=True, yield_per=size), self.params
+        ).mappings()
+        empty = True
+        for chunk in result.partitions(size):
+            rows = [dict(row) for row in chunk]
+            empty = False
+            yield Batch(np.array([bytes(row["wkb"]) for row in rows], dtype=object), rows)
+        if empty:
+            yield Batch(np.array([], dtype=object), [])
 
 
 _COMMON_HEAD = [
@@ -102,11 +128,8 @@ def _fields(base: list[Field], selection: Selection) -> list[Field]:
     return base + [_PHOTOS] if selection.include_photos else list(base)
 
 
-def _rows(session, sql: str, params: dict, where: str = "") -> tuple[np.ndarray, list[dict]]:
-    wrapped = f"SELECT q.*, ST_AsBinary(ST_GeomFromText(q.geom_wkt)) AS wkb FROM ({sql}) AS q {where}"
-    rows = [dict(row) for row in session.execute(text(wrapped), params).mappings()]
-    geometries = np.array([bytes(row["wkb"]) for row in rows], dtype=object)
-    return geometries, rows
+def _query(sql: str, where: str = "") -> str:
+    return f"SELECT q.*, ST_AsBinary(ST_GeomFromText(q.geom_wkt)) AS wkb FROM ({sql}) AS q {where}"
 
 
 def layers(session, selection: Selection) -> list[Layer]:
@@ -116,15 +139,14 @@ def layers(session, selection: Selection) -> list[Layer]:
         sql, params = finding_rows_sql(selection)
         for name, kind, label in (("findings_points", "Point", "Punkte"),
                                   ("findings_lines", "LineString", "Linien")):
-            geometries, rows = _rows(session, sql, params, f"WHERE q.geometry_type = '{kind}'")
             result.append(Layer(name, f"Fundstellen ({label})",
                                 f"Fundstellen der Ortsbegehungen, als {label} (ohne personenbezogene Daten)",
-                                kind, _fields(FINDING_FIELDS, selection), geometries, rows))
+                                kind, _fields(FINDING_FIELDS, selection), session,
+                                _query(sql, f"WHERE q.geometry_type = '{kind}'"), params))
     if selection.what in ("concerns", "both"):
         sql, params = concern_rows_sql(selection)
-        geometries, rows = _rows(session, sql, params)
         result.append(Layer("concerns", "Anliegen", "Anliegen der Teams, je aus einer oder mehreren Fundstellen",
-                            "Point", _fields(CONCERN_FIELDS, selection), geometries, rows))
+                            "Point", _fields(CONCERN_FIELDS, selection), session, _query(sql), params))
     result.append(district_layer(session, selection))
     return result
 
@@ -141,15 +163,13 @@ def district_layer(session, selection: Selection) -> Layer:
         FROM districts d LEFT JOIN districts p ON p.id = d.parent_id
         {where}
         ORDER BY d.level DESC, d.code"""
-    rows = [dict(row) for row in session.execute(text(sql), params).mappings()]
-    geometries = np.array([bytes(row["wkb"]) for row in rows], dtype=object)
     return Layer("districts", "Stadtbezirke und Ortsteile", "Grenzen der Stadtbezirke und Ortsteile Duisburgs",
-                 "MultiPolygon", DISTRICT_FIELDS, geometries, rows)
+                 "MultiPolygon", DISTRICT_FIELDS, session, sql, params)
 
 
-def column(layer: Layer, field: Field, *, shapefile: bool = False):
+def column(batch: Batch, field: Field, *, shapefile: bool = False):
     """Return ``(values, mask)`` for pyogrio: typed numpy arrays, ``mask`` True where NULL."""
-    values = [row[field.source] for row in layer.rows]
+    values = [row[field.source] for row in batch.rows]
     missing = np.array([value is None for value in values], dtype=bool)
     if field.kind == "int":
         data = np.array([0 if v is None else int(v) for v in values], dtype="int32")
@@ -166,11 +186,11 @@ def column(layer: Layer, field: Field, *, shapefile: bool = False):
     return np.array([None if v is None else str(v) for v in values], dtype=object), None
 
 
-def iso_utc(layer: Layer, field: Field) -> np.ndarray:
+def iso_utc(batch: Batch, field: Field) -> np.ndarray:
     """The datetime ``field`` as ISO 8601 UTC text (Shapefiles hold only a date)."""
     return np.array([None if row[field.source] is None else
                      row[field.source].astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-                     for row in layer.rows], dtype=object)
+                     for row in batch.rows], dtype=object)
 
 
 def crs(selection: Selection) -> str:

@@ -19,23 +19,30 @@ def write_gpkg(session, selection, out) -> None:
     """Write the selection as a GeoPackage into the binary file object ``out``."""
     with tempfile.TemporaryDirectory(prefix="mapapp-gpkg-") as tmp:
         path = Path(tmp) / "export.gpkg"
-        for index, layer in enumerate(layers(session, selection)):
-            data, masks, names, offsets = [], [], [], {}
-            for field in layer.fields:
-                values, mask = column(layer, field)
-                data.append(values)
-                masks.append(mask)
-                names.append(field.name)
-                if field.kind == "datetime":
-                    offsets[field.name] = np.full(len(layer), UTC_FLAG, dtype="int32")
-            ogr.write(
-                path, layer.geometries, data, names, field_mask=masks, layer=layer.name, driver="GPKG",
-                geometry_type=layer.geometry_type, crs=crs(selection), encoding="UTF-8",
-                append=index > 0, gdal_tz_offsets=offsets,
-                layer_options={"IDENTIFIER": layer.title, "DESCRIPTION": layer.description},
-            )
+        first = True
+        for layer in layers(session, selection):
+            for index, batch in enumerate(layer.batches()):
+                _write_batch(path, layer, batch, selection, append=not first, create_layer=index == 0)
+                first = False
         with path.open("rb") as written:
             shutil.copyfileobj(written, out)
+
+
+def _write_batch(path, layer, batch, selection, *, append: bool, create_layer: bool) -> None:
+    data, masks, names, offsets = [], [], [], {}
+    for field in layer.fields:
+        values, mask = column(batch, field)
+        data.append(values)
+        masks.append(mask)
+        names.append(field.name)
+        if field.kind == "datetime":
+            offsets[field.name] = np.full(len(batch), UTC_FLAG, dtype="int32")
+    options = {"IDENTIFIER": layer.title, "DESCRIPTION": layer.description} if create_layer else None
+    ogr.write(
+        path, batch.geometries, data, names, field_mask=masks, layer=layer.name, driver="GPKG",
+        geometry_type=layer.geometry_type, crs=crs(selection), encoding="UTF-8",
+        append=append, gdal_tz_offsets=offsets, layer_options=options,
+    )
 
 
 GPKG = register(ExportFormat("gpkg", "gpkg", "application/geopackage+sqlite3", write_gpkg, label="GeoPackage"))

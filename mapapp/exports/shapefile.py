@@ -20,32 +20,35 @@ from mapapp.exports.gis_layers import column, crs, iso_utc, layers
 FIELD_SUFFIXES = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
-def shapefile_columns(layer):
+def shapefile_columns(layer, batch):
     """Yield ``(short name, full name, description, values, mask)`` for each dBASE column."""
     for field in layer.fields:
-        values, mask = column(layer, field, shapefile=True)
+        values, mask = column(batch, field, shapefile=True)
         if field.kind == "datetime":
             yield field.short, field.name, f"{field.description}, nur Datum", values, mask
-            yield f"{field.short}_t", field.name, f"{field.description}, ISO 8601", iso_utc(layer, field), None
+            yield f"{field.short}_t", field.name, f"{field.description}, ISO 8601", iso_utc(batch, field), None
         else:
             yield field.short, field.name, field.description, values, mask
 
 
 def write_layer(directory: Path, layer, selection) -> list[tuple[str, str, str, str]]:
-    """Write ``layer`` as ``<name>.shp`` in ``directory``; return its rows of the field table."""
-    table, data, masks, names = [], [], [], []
-    for short, full, description, values, mask in shapefile_columns(layer):
-        table.append((layer.name, short, full, description))
-        data.append(values)
-        masks.append(mask)
-        names.append(short)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*truncated to 254 characters.*")
-        ogr.write(
-            directory / f"{layer.name}.shp", layer.geometries, data, names, field_mask=masks,
-            layer=layer.name, driver="ESRI Shapefile", geometry_type=layer.geometry_type,
-            crs=crs(selection), encoding="UTF-8",
-        )
+    """Write ``layer`` as ``<name>.shp`` in ``directory``, batch by batch; return its field table rows."""
+    table = []
+    for index, batch in enumerate(layer.batches()):
+        data, masks, names = [], [], []
+        table = []
+        for short, full, description, values, mask in shapefile_columns(layer, batch):
+            table.append((layer.name, short, full, description))
+            data.append(values)
+            masks.append(mask)
+            names.append(short)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*truncated to 254 characters.*")
+            ogr.write(
+                directory / f"{layer.name}.shp", batch.geometries, data, names, field_mask=masks,
+                layer=layer.name, driver="ESRI Shapefile", geometry_type=layer.geometry_type,
+                crs=crs(selection), encoding="UTF-8", append=index > 0,
+            )
     return table
 
 

@@ -182,3 +182,18 @@ def test_without_text_the_descriptions_are_left_out(session, data, tmp_path):
     path = export(session, "gpkg", tmp_path, include_text=False)
     _meta, _g, values = read_layer(path, "findings_points")
     assert list(values["description"]) == [None, None]
+
+
+def test_large_layers_are_written_in_batches(session, tmp_path, monkeypatch):
+    """Rows stream from PostGIS in batches; every batch lands in the same layer."""
+    from mapapp.exports import gis_layers
+
+    monkeypatch.setattr(gis_layers, "BATCH_ROWS", 2)
+    made = {str(make_finding(session, BISMARCKPLATZ[0] + i * 1e-4, BISMARCKPLATZ[1])) for i in range(5)}
+    gpkg = export(session, "gpkg", tmp_path)
+    _meta, _geoms, fields = read_layer(gpkg, "findings_points")
+    assert set(fields["id"]) == made
+    shp = zipfile.ZipFile(export(session, "shapefile", tmp_path))
+    shp.extractall(tmp_path / "shp")
+    _meta, _geoms, fields = read_layer(tmp_path / "shp" / "findings_points.shp", "findings_points")
+    assert set(fields["id"]) == made

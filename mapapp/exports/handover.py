@@ -1,0 +1,196 @@
+"""The hand-over package: the one ZIP an organiser sends to the city.
+
+It bundles the GeoPackage and the semicolon CSV (both in EPSG:25832, whatever the
+selection asked, so the city gets one fixed product), the offline HTML map, the PDF
+report, the web-size photos (only when asked) and a German ``README.txt``. Each member
+is produced by the registered writer of its format, writing straight into the zip
+member, so nothing is held in memory twice; ``out`` need not be seekable.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import zipfile
+from datetime import datetime
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from mapapp.exports import ExportFormat, load_formats, register
+from mapapp.exports import gis_layers
+from mapapp.exports import report_data as rd
+from mapapp.exports.selection import Selection, rows_sql, stream_rows
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# (format name, member name, what it is) in the order they are written.
+MEMBERS = (
+    ("gpkg", "daten.gpkg", "GeoPackage für QGIS/ArcGIS, EPSG:25832 (ETRS89 / UTM Zone 32N)"),
+    ("csv-semicolon", "daten.csv", "Tabelle für Excel (Semikolon, Dezimalkomma, UTF-8)"),
+    ("html", "karte.html", "Karte zum Öffnen im Browser, funktioniert ohne Internet"),
+    ("pdf", "bericht.pdf", "Bericht zum Drucken (Karte, Zählungen, Texte)"),
+)
+WHAT_DE = {"findings": "Fundstellen", "concerns": "Anliegen", "both": "Fundstellen und Anliegen"}
+CSV_EXTRA = (
+    ("kind", "finding = Fundstelle, concern = Anliegen"),
+    ("title", "Titel eines Anliegens"),
+    ("latitude, longitude", "Breite/Länge WGS84 eines Punkts auf der Geometrie"),
+    ("geometry_type", "Point oder LineString"),
+    ("wkt", "Geometrie als WKT in EPSG:25832"),
+)
+
+
+def export_settings() -> tuple[str, str]:
+    """Licence and contact lines from the running app's config, else the defaults."""
+    from mapapp.config import Defaults
+
+    config = {}
+    try:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            config = current_app.config
+    except ImportError:  # pragma: no cover - Flask is a dependency
+        pass
+    return (config.get("EXPORT_LICENCE", Defaults.EXPORT_LICENCE),
+            config.get("EXPORT_CONTACT", Defaults.EXPORT_CONTACT))
+
+
+def filters_in_words(session, selection: Selection) -> list[str]:
+    """The selection as German sentences for the README."""
+    lines = [f"Inhalt: {WHAT_DE[selection.what]}"]
+    if selection.walk_id:
+        title = session.execute(text("SELECT title FROM walks WHERE id = CAST(:id AS uuid)"),
+                                {"id": str(selection.walk_id)}).scalar()
+        lines.append(f"Ortsbegehung: {title or selection.walk_id}")
+    if selection.district:
+        name = session.execute(text("SELECT name FROM districts WHERE code = :d OR lower(name) = lower(:d) "
+                                    "ORDER BY level = 'stadtbezirk' DESC LIMIT 1"),
+                               {"d": selection.district.strip()}).scalar()
+        lines.append(f"Stadtbezirk/Ortsteil: {name or selection.district}")
+    if selection.categories:
+        labels = dict(session.execute(text("SELECT slug, label_de FROM categories WHERE slug = ANY(:s)"),
+                                      {"s": list(selection.categories)}).all())
+        lines.append("Kategorien: " + ", ".join(labels.get(slug, slug) for slug in selection.categories))
+    if selection.statuses:
+        lines.append("Bearbeitungsstand: " + ", ".join(rd.status_label(s) for s in selection.statuses))
+    if selection.date_from or selection.date_to:
+        start = selection.date_from.strftime("%d.%m.%Y") if selection.date_from else "Beginn"
+        end = selection.date_to.strftime("%d.%m.%Y") if selection.date_to else "heute"
+        lines.append(f"Erfasst von {start} bis {end}")
+    if len(lines) == 1:
+        lines.append("Keine weiteren Filter: alle Einträge")
+    lines.append("Beschreibungstexte: " + ("enthalten" if selection.include_text else "weggelassen"))
+    lines.append("Fotos: " + ("enthalten (Ordner fotos/)" if selection.include_photos else "nicht enthalten"))
+    return lines
+
+
+def _field_lines(selection: Selection) -> list[str]:
+    lines = []
+    shown = [("findings_points, findings_lines (Fundstellen)", gis_layers.FINDING_FIELDS),
+             ("concerns (Anliegen)", gis_layers.CONCERN_FIELDS),
+             ("districts (Stadtbezirke und Ortsteile)", gis_layers.DISTRICT_FIELDS)]
+    for title, fields in shown:
+        if selection.include_photos and fields is not gis_layers.DISTRICT_FIELDS:
+            fields = fields + [gis_layers._PHOTOS]
+        lines.append(f"Ebene {title}:")
+        lines.extend(f"  {field.name}: {field.description}" for field in fields)
+        lines.append("")
+    lines.append("Die CSV hat dieselben Spalten wie die Ebenen (summary heißt dort description, findings")
+    lines.append("heißt confirmations, duplicate_of heißt concern_id), dazu:")
+    lines.extend(f"  {name}: {description}" for name, description in CSV_EXTRA)
+    return lines
+
+
+def readme(session, selection: Selection, files: list[str], made: datetime) -> str:
+    """The German README.txt: what, when, filters, CRS, files, fields, licence, contact, privacy."""
+    licence, contact = export_settings()
+    described = {name: about for _fmt, name, about in MEMBERS}
+    photos = [name for name in files if name.startswith("fotos/")]
+    listed = [f"  {name}: {described[name]}" for name in files if name in described]
+    if photos:
+        listed.append(f"  fotos/: {len(photos)} Fotos, benannt <ID der Fundstelle oder des Anliegens>-<Nr>.jpg")
+    listed.append("  README.txt: diese Beschreibung")
+    sections = [
+        ["Übergabepaket der Bürgerplattform mapapp (Ortsbegehungen in Duisburg)", "",
+         "Ergebnisse von Ortsbegehungen: Fundstellen, die Teilnehmende auf der Karte markiert haben,",
+         "und Anliegen, zu denen die Teams Fundstellen zusammengefasst haben.",
+         f"Erstellt am {made.strftime('%d.%m.%Y um %H:%M Uhr')} ({made.tzname()}, Europe/Berlin)"],
+        ["Auswahl:"] + [f"  {line}" for line in filters_in_words(session, selection)],
+        ["Koordinatenreferenzsysteme:",
+         "  GeoPackage (daten.gpkg) und CSV-Spalten easting/northing/wkt: EPSG:25832 (ETRS89 / UTM Zone 32N)",
+         "  HTML-Karte, KML, GeoJSON und CSV-Spalten latitude/longitude: WGS84 (EPSG:4326)",
+         "  Zeitangaben in den Daten: UTC"],
+        ["Dateien:"] + listed,
+        ["Felder:"] + _field_lines(selection),
+        ["Lizenz:", f"  {licence}", "", f"Kontakt: {contact or 'nicht angegeben'}"],
+        ["Datenschutz:",
+         "  Das Paket enthält keine personenbezogenen Daten der Teilnehmenden: keine Namen oder",
+         "  Spitznamen, keine Kennungen, Cookies oder IP-Adressen. Fotos sind verkleinert und ohne",
+         "  Metadaten (EXIF, GPS) gespeichert."],
+    ]
+    return "\n\n".join("\n".join(section) for section in sections) + "\n"
+
+
+def _photo_jobs(session, selection: Selection):
+    """(member name, storage key) of each web-size photo of the selected rows."""
+    from mapapp.photos.storage import photo_key
+
+    sql, params = rows_sql(selection)
+    for row in stream_rows(session, sql, params):
+        for number, photo in enumerate(_all_photos(row), start=1):
+            if photo.get("sha256"):
+                yield f"fotos/{row['id']}-{number}.jpg", photo_key(photo["sha256"], "web")
+
+
+def _all_photos(row) -> list[dict]:
+    """All photos of a row (the reports show only the first few; the package takes every one)."""
+    photos = row["photos"]
+    return (json.loads(photos) if isinstance(photos, str) else photos) or []
+
+
+def _write_photos(session, selection: Selection, bundle: zipfile.ZipFile) -> list[str]:
+    """Copy each stored photo into the zip, uncompressed (JPEG is compressed already);
+    files missing from the storage are skipped."""
+    storage = rd.report_context().storage
+    written = []
+    for name, key in list(_photo_jobs(session, selection)):
+        try:
+            source = storage.open(key)
+        except (OSError, ValueError):
+            continue
+        with source, bundle.open(_info(name, zipfile.ZIP_STORED), "w") as member:
+            shutil.copyfileobj(source, member)
+        written.append(name)
+    return written
+
+
+def _now_tuple():
+    return datetime.now(BERLIN).timetuple()[:6]
+
+
+def _info(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, _now_tuple())
+    info.compress_type = compress
+    return info
+
+
+def write_handover(session, selection: Selection, out: BinaryIO) -> None:
+    """Write the hand-over ZIP for ``selection`` into the binary file object ``out``."""
+    formats = load_formats()
+    fixed_crs = dataclasses.replace(selection, srid=25832)
+    made = datetime.now(BERLIN)
+    files = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for fmt, name, _about in MEMBERS:
+            chosen = fixed_crs if fmt in ("gpkg", "csv-semicolon") else selection
+            with bundle.open(_info(name), "w", force_zip64=True) as member:
+                formats[fmt].write(session, chosen, member)
+            files.append(name)
+        if selection.include_photos:
+            files.extend(_write_photos(session, selection, bundle))
+        bundle.writestr(_info("README.txt"), readme(session, selection, files, made).encode("utf-8"))
+
+
+register(ExportFormat("handover", "zip", "application/zip", write_handover, label="Übergabepaket (ZIP)"))
