@@ -46,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(review_bp)
     from mapapp.open311 import bp as open311_bp
     app.register_blueprint(open311_bp)
+    from mapapp.open311.city_pages import bp as city_bp
+    app.register_blueprint(city_bp)
 
     from mapapp.cli import register_commands
 

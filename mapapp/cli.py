@@ -169,6 +169,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export)
     from mapapp.open311.cli import apikeys
     app.cli.add_command(apikeys)
+    from mapapp.open311.city_cli import city
+    app.cli.add_command(city)
 
 
 def _create_app():

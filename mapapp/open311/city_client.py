@@ -1,0 +1,116 @@
+"""A small Open311 GeoReport v2 client for the city's endpoint, over ``urllib.request``.
+
+Only what sending concerns needs: POST ``requests.json`` (form-encoded, as the spec says),
+GET ``requests.json?service_request_id=…`` and GET ``tokens/{token}.json``. Answers are
+JSON arrays; errors come as ``[{"code": …, "description": …}]`` with an HTTP error status
+and are raised as :class:`CityError` carrying the city's description.
+"""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+USER_AGENT = "mapapp-open311-client/1"
+
+
+class CityError(Exception):
+    """The city's endpoint refused or could not be reached; ``message`` says why (for the logs)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and how to reach the city: base URL (ending before ``requests.json``), key, jurisdiction."""
+
+    base_url: str
+    api_key: str
+    jurisdiction_id: str | None = None
+
+    def url(self, path: str, query: dict | None = None) -> str:
+        url = self.base_url.rstrip("/") + "/" + path
+        return url + ("?" + urllib.parse.urlencode(query) if query else "")
+
+
+def _error_text(body: bytes) -> str | None:
+    """The descriptions of a spec error array, or None when the body is not one."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        return None
+    parts = [f"{item.get('code', '')} {item.get('description', '')}".strip()
+             for item in data if isinstance(item, dict) and ("description" in item or "code" in item)]
+    return "; ".join(parts) or None
+
+
+class Open311Client:
+    """Talks to one city endpoint per call; ``timeout`` (seconds) bounds every request."""
+
+    def __init__(self, timeout: float = 10.0):
+        self.timeout = timeout
+
+    def _call(self, request: urllib.request.Request) -> list:
+        request.add_header("Accept", "application/json")
+        request.add_header("User-Agent", USER_AGENT)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read()
+        except urllib.error.HTTPError as err:
+            detail = _error_text(err.read() or b"") or err.reason
+            raise CityError(f"HTTP {err.code}: {detail}", err.code) from None
+        except (urllib.error.URLError, TimeoutError, OSError) as err:
+            reason = getattr(err, "reason", err)
+            raise CityError(f"not reachable: {reason}") from None
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise CityError("the answer is not JSON") from None
+        if isinstance(data, dict):
+            data = [data]
+        if not isinstance(data, list):
+            raise CityError("the answer is not a JSON array")
+        return data
+
+    def post_request(self, endpoint: Endpoint, *, service_code: str, lat: float, lon: float,
+                     description: str) -> dict:
+        """POST a service request; return the city's answer (``service_request_id`` and/or ``token``)."""
+        form = {"api_key": endpoint.api_key, "service_code": service_code,
+                "lat": f"{lat:.7f}", "long": f"{lon:.7f}", "description": description}
+        if endpoint.jurisdiction_id:
+            form["jurisdiction_id"] = endpoint.jurisdiction_id
+        request = urllib.request.Request(
+            endpoint.url("requests.json"), data=urllib.parse.urlencode(form).encode(), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        answers = self._call(request)
+        answer = answers[0] if answers and isinstance(answers[0], dict) else {}
+        if not (answer.get("service_request_id") or answer.get("token")):
+            raise CityError(_error_text(json.dumps(answers).encode()) or "no service_request_id or token")
+        return answer
+
+    def get_requests(self, endpoint: Endpoint, request_ids: list[str]) -> list[dict]:
+        """The city's current view of ``request_ids`` (status, status_notes, …)."""
+        query = {"service_request_id": ",".join(request_ids)}
+        if endpoint.jurisdiction_id:
+            query["jurisdiction_id"] = endpoint.jurisdiction_id
+        return [item for item in self._call(urllib.request.Request(endpoint.url("requests.json", query)))
+                if isinstance(item, dict)]
+
+    def get_token(self, endpoint: Endpoint, token: str) -> str | None:
+        """The ``service_request_id`` the city has by now given to ``token``, or None."""
+        query = {"jurisdiction_id": endpoint.jurisdiction_id} if endpoint.jurisdiction_id else None
+        path = "tokens/" + urllib.parse.quote(token, safe="") + ".json"
+        for item in self._call(urllib.request.Request(endpoint.url(path, query))):
+            if isinstance(item, dict) and item.get("service_request_id"):
+                return str(item["service_request_id"])
+        return None

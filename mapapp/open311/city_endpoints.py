@@ -1,0 +1,93 @@
+"""The city's Open311 endpoints an organiser configures: URL, jurisdiction, our key, service codes.
+
+No Flask here. The city's ``api_key`` is stored as given (every request must carry it),
+so it is never shown again after creation except as its last four characters.
+"""
+from __future__ import annotations
+
+import urllib.parse
+
+from flask_babel import gettext as _
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mapapp.errors import NotFound, ValidationFailed
+from mapapp.open311.city_client import Endpoint
+
+
+def parse_map(pairs) -> dict[str, str]:
+    """``["slug=code", …]`` (or a text with one pair a line) → ``{slug: code}``."""
+    if isinstance(pairs, str):
+        pairs = pairs.replace(",", "\n").splitlines()
+    result = {}
+    for pair in pairs or ():
+        if not pair.strip():
+            continue
+        slug, sep, code = pair.partition("=")
+        if not sep or not slug.strip() or not code.strip():
+            message = _("Zuordnungen bitte als kategorie=service_code angeben: %(pair)s", pair=pair.strip())
+            raise ValidationFailed(message, {"service_map": message})
+        result[slug.strip()] = code.strip()
+    return result
+
+
+def _check(session: Session, name: str, base_url: str, api_key: str, service_map: dict) -> dict:
+    errors = {}
+    if not name:
+        errors["name"] = _("Bitte einen Namen angeben.")
+    parsed = urllib.parse.urlsplit(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        errors["base_url"] = _("Bitte die Adresse des Open311-Endpunkts (http/https) angeben.")
+    if not api_key:
+        errors["api_key"] = _("Bitte den API-Schlüssel der Stadt angeben.")
+    known = set(session.execute(text("SELECT slug FROM categories")).scalars())
+    unknown = sorted(set(service_map) - known)
+    if unknown:
+        errors["service_map"] = _("Unbekannte Kategorien: %(slugs)s", slugs=", ".join(unknown))
+    elif not service_map:
+        errors["service_map"] = _("Bitte mindestens eine Kategorie einem service_code zuordnen.")
+    return errors
+
+
+def add_endpoint(session: Session, *, name: str, base_url: str, api_key: str,
+                 jurisdiction_id: str | None = None, service_map: dict | None = None) -> int:
+    """Store a city endpoint; return its id. ``service_map`` maps our category slugs to service codes."""
+    import json
+
+    name, base_url, api_key = (name or "").strip(), (base_url or "").strip(), (api_key or "").strip()
+    service_map = service_map or {}
+    errors = _check(session, name, base_url, api_key, service_map)
+    if errors:
+        raise ValidationFailed(_("Bitte die markierten Angaben prüfen."), errors)
+    try:
+        endpoint_id = session.execute(text("""
+            INSERT INTO city_endpoints (name, base_url, jurisdiction_id, api_key, service_map)
+            VALUES (:name, :base_url, :jurisdiction, :api_key, CAST(:map AS jsonb)) RETURNING id
+        """), {"name": name, "base_url": base_url, "jurisdiction": (jurisdiction_id or "").strip() or None,
+               "api_key": api_key, "map": json.dumps(service_map)}).scalar()
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        message = _("Diesen Namen gibt es schon.")
+        raise ValidationFailed(message, {"name": message}) from None
+    return endpoint_id
+
+
+def list_endpoints(session: Session) -> list[dict]:
+    """All endpoints, the key shown only by its last four characters."""
+    rows = session.execute(text("""
+        SELECT id, name, base_url, jurisdiction_id, right(api_key, 4) AS key_end, service_map, active,
+               created_at FROM city_endpoints ORDER BY name
+    """)).mappings()
+    return [dict(row) for row in rows]
+
+
+def get_endpoint(session: Session, endpoint_id: int):
+    """``(Endpoint, service_map, active)`` for ``endpoint_id``; NotFound if there is none."""
+    row = session.execute(text(
+        "SELECT base_url, api_key, jurisdiction_id, service_map, active FROM city_endpoints WHERE id = :id"
+    ), {"id": endpoint_id}).first()
+    if row is None:
+        raise NotFound(_("Diesen Endpunkt der Stadt gibt es nicht."))
+    return Endpoint(row.base_url, row.api_key, row.jurisdiction_id), row.service_map, row.active
