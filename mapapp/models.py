@@ -8,7 +8,7 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Integer, SmallInteger, String,
+    BigInteger, Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Integer, SmallInteger, String,
     Table, Text, UniqueConstraint, func, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -322,7 +322,7 @@ class CitySubmission(db.Model):
     """A concern sent (or to be sent) to a city endpoint; at most one per concern."""
 
     __tablename__ = "city_submissions"
-    __table_args__ = (CheckConstraint("state IN ('pending', 'sent', 'failed')", name="state"),)
+    __table_args__ = (CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed', 'uncertain')", name="state"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id", ondelete="CASCADE"), unique=True)
@@ -334,4 +334,37 @@ class CitySubmission(db.Model):
     token: Mapped[str | None] = mapped_column(Text)
     city_status: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+EXPORT_JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class ExportJob(db.Model):
+    """An export made in the background: its filters, its progress and, when done, its file.
+
+    ``params`` holds the export's filters as the organiser page and the CLI take them;
+    ``progress``/``total`` count rows written, ``stage`` names the part being written.
+    """
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        CheckConstraint("state IN ('" + "', '".join(EXPORT_JOB_STATES) + "')", name="state"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    format: Mapped[str] = mapped_column(String(20))
+    params: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    state: Mapped[str] = mapped_column(String(10), default="queued", server_default="queued", index=True)
+    stage: Mapped[str | None] = mapped_column(Text)
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total: Mapped[int | None] = mapped_column(Integer)
+    file_name: Mapped[str | None] = mapped_column(Text)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
