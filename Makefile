@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-stamp
 PO      := $(wildcard mapapp/translations/*/LC_MESSAGES/messages.po)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: run test install translations db data browser pg-stop clean bench
+.PHONY: run test install translations db data browser pg-stop clean bench serve
 
 run: data
 	$(BIN)/mapapp run --host $(HOST) --port $(PORT)
@@ -17,10 +17,20 @@ test: install browser
 	$(BIN)/mapapp pg ensure
 	$(BIN)/pytest
 
-# Clusters of 100,000 synthetic findings, timed (not part of `make test`; BENCH_ARGS="--n 20000").
+# mapapp against pygeoapi, bare SQL and ogr2ogr on N synthetic findings (not part of `make test`);
+# BENCH_ARGS="--n 100000 --skip lighthouse" etc., see `.venv/bin/python bench/run.py --help`.
 bench: install
 	$(BIN)/mapapp pg ensure
-	$(BIN)/python bench/clusters.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Production: gunicorn (gunicorn.conf.py) against DATABASE_URL; without it, the embedded cluster.
+serve: install
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "DATABASE_URL is not set: serving from the embedded PostGIS cluster under var/ (mapapp pg ensure)"; \
+		$(BIN)/mapapp pg ensure; \
+	fi
+	$(BIN)/mapapp db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py 'mapapp:create_app()'
 
 install: $(STAMP) translations
 

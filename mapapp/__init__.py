@@ -4,7 +4,7 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints. No work at import time."""
-    from mapapp import config, db, errors, participants, security
+    from mapapp import assets, config, db, errors, participants, security
     from mapapp.api import bp as api_bp
     from mapapp.capture import bp as capture_bp
     from mapapp import auth
@@ -28,6 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key()
 
+    assets.init_app(app)  # first: its compression then runs after every other after_request
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config)
+    from mapapp import logs
+    logs.init_app(app)
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -40,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(photos_bp)
     auth.init_app(app)
     app.register_blueprint(organiser_bp)
+    from mapapp.exports.runner import JobRunner
+    JobRunner(app)  # background exports (app.extensions["export_jobs"])
     app.register_blueprint(join_bp)
     app.register_blueprint(pwa_bp)
     from mapapp.review import bp as review_bp
@@ -48,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(open311_bp)
     from mapapp.open311.city_pages import bp as city_bp
     app.register_blueprint(city_bp)
+    app.register_blueprint(__import__("mapapp.tiles", fromlist=["bp"]).bp)
+    from mapapp.health import bp as health_bp
+    app.register_blueprint(health_bp)
 
     from mapapp.cli import register_commands
 

@@ -59,8 +59,13 @@ def check_answers(session: Session, category: str, answers: dict | None) -> dict
     Unknown codes, wrong types and missing required answers are refused, each named
     as ``attributes.<code>``.
     """
+    return validate_answers(questions(session, category), answers)
+
+
+def validate_answers(category_questions: list[dict], answers: dict | None) -> dict:
+    """Check ``answers`` against ``category_questions`` (code, datatype, required, values)."""
     answers = answers or {}
-    asked = {q["code"]: q for q in questions(session, category)}
+    asked = {q["code"]: q for q in category_questions}
     errors, cleaned = {}, {}
     for code in answers.keys() - asked.keys():
         errors[f"attributes.{code}"] = _("Diese Frage gibt es bei dieser Kategorie nicht.")

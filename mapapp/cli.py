@@ -157,6 +157,45 @@ def demo_load():
         click.echo(f"demo organiser account: user '{account[0]}', password '{account[1]}' (shown once)")
 
 
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(out):
+    """Write one archive OUT: database dump (pg_dump -Fc), photo files and a manifest."""
+    from flask import current_app
+
+    from mapapp import backup
+
+    try:
+        manifest = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                                 current_app.extensions["photo_storage"], out)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    counts = manifest["counts"]
+    click.echo(f"{out}: {counts['findings']} findings, {counts['photos']} photos "
+               f"({manifest['photo_files']} files), migration {manifest['alembic_revision']}")
+    if manifest["missing_photo_files"]:
+        click.echo(f"warning: {len(manifest['missing_photo_files'])} photo files were already missing", err=True)
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Restore even into a database that already holds tables.")
+def restore_command(archive, force):
+    """Restore ARCHIVE (from `mapapp backup`) into an empty database and the photo directory."""
+    from flask import current_app
+
+    from mapapp import backup
+
+    try:
+        result = backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                                current_app.extensions["photo_storage"], archive, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    found = result["found"]
+    click.echo(f"restored {found['findings']} findings, {found['photos']} photos ({found['photo_files']} files) "
+               f"from the backup of {result['manifest']['created_at']}; counts match the manifest")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app.cli``."""
     from mapapp.auth.cli import users
@@ -171,6 +210,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(apikeys)
     from mapapp.open311.city_cli import city
     app.cli.add_command(city)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _create_app():

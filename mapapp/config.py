@@ -34,6 +34,11 @@ class Defaults:
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The pool across database restarts (see engine_options): fail fast, never keep stale connections.
+    DB_CONNECT_TIMEOUT = 3
+    DB_POOL_RECYCLE = 1800
+    # 0: none. Background exports run in the web process and may run long statements at 1M rows.
+    DB_STATEMENT_TIMEOUT_MS = 0
     TILE_URL = OSM_TILES
     TILE_ATTRIBUTION = OSM_ATTRIBUTION
     TILE_MAX_ZOOM = 19
@@ -52,6 +57,15 @@ class Defaults:
     EXPORT_LICENCE = ("Daten: Bürgerplattform mapapp Duisburg – Lizenz: Datenlizenz Deutschland – "
                       "Namensnennung – Version 2.0 (dl-de/by-2.0)")
     EXPORT_CONTACT = ""
+    # Background exports (mapapp/exports/jobs.py, runner.py): files in EXPORT_DIR (None:
+    # var_dir() / "exports"), run by a thread pool in the web process unless switched off
+    # (then `mapapp export worker`), deleted after EXPORT_KEEP_HOURS.
+    EXPORT_DIR = None
+    EXPORT_JOBS_IN_PROCESS = True
+    EXPORT_JOB_THREADS = 1
+    EXPORT_KEEP_HOURS = 24
+    EXPORT_STALE_MINUTES = 10
+    EXPORT_PROGRESS_EVERY = 1000
 
 
 def database_url() -> str:
@@ -62,6 +76,23 @@ def database_url() -> str:
     from mapapp import embedded_pg
 
     return embedded_pg.Cluster.default().url()
+
+
+def engine_options(cfg) -> dict:
+    """SQLAlchemy engine options that let the app ride out a database restart.
+
+    ``pool_pre_ping`` replaces connections the server closed, ``pool_recycle`` retires old
+    ones, a connect timeout makes a down server fail in seconds (503, not a hung worker),
+    an optional statement timeout caps runaway queries, and ``hide_parameters`` keeps
+    bound values (which may be personal data) out of error messages and logs.
+    """
+    options = {"pool_pre_ping": True, "pool_recycle": cfg["DB_POOL_RECYCLE"], "hide_parameters": True,
+               **(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
+    connect_args = {"connect_timeout": int(cfg["DB_CONNECT_TIMEOUT"]), **options.get("connect_args", {})}
+    if int(cfg["DB_STATEMENT_TIMEOUT_MS"] or 0) > 0:
+        connect_args.setdefault("options", f"-c statement_timeout={int(cfg['DB_STATEMENT_TIMEOUT_MS'])}")
+    options["connect_args"] = connect_args
+    return options
 
 
 def normalise_database_url(url: str) -> str:

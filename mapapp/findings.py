@@ -53,12 +53,43 @@ FEATURE_SQL = """
     )
 """
 
-FROM_SQL = """
-    FROM findings f
+JOINS_SQL = """
     JOIN categories c ON c.slug = f.category_slug
     LEFT JOIN districts o ON o.id = f.ortsteil_id
     LEFT JOIN districts s ON s.id = f.stadtbezirk_id
     LEFT JOIN concerns k ON k.id = f.concern_id
+"""
+FROM_SQL = "FROM findings f" + JOINS_SQL
+
+# Everything a new finding is checked against, in one round trip: whether its id is taken,
+# its category, its walk and the category's questions.
+CONTEXT_SQL = """
+    SELECT EXISTS (SELECT 1 FROM findings WHERE id = :id) AS taken,
+           (SELECT active FROM categories WHERE slug = :category) AS active,
+           CAST(:walk_id AS uuid) IS NULL OR EXISTS (SELECT 1 FROM walks WHERE id = :walk_id) AS walk_known,
+           CAST(:walk_id AS uuid) IS NULL
+               OR NOT EXISTS (SELECT 1 FROM walk_categories WHERE walk_id = :walk_id)
+               OR EXISTS (SELECT 1 FROM walk_categories
+                          WHERE walk_id = :walk_id AND category_slug = :category) AS offered,
+           (SELECT COALESCE(json_agg(json_build_object(
+                       'code', code, 'datatype', datatype, 'required', required, 'values', values)
+                       ORDER BY "order", code), '[]'::json)
+            FROM category_attributes WHERE category_slug = :category) AS questions
+"""
+
+# The insert hands back the stored Feature, so a new finding costs one statement.
+INSERT_SQL = f"""
+    WITH f AS (
+        INSERT INTO findings (id, walk_id, category_slug, description, geom, accuracy_m,
+                              attributes, urgency, participant_id)
+        VALUES (:id, :walk_id, :category, :description,
+                ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326), :accuracy_m,
+                CAST(:attributes AS jsonb), :urgency, :participant_id)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING *
+    )
+    SELECT f.stadtbezirk_id IS NULL AS outside, {FEATURE_SQL}::text AS feature
+    FROM f {JOINS_SQL}
 """
 
 
@@ -91,17 +122,18 @@ class FindingFilter:
 
 def check_category(session: Session, category: str, walk_id: uuid.UUID | None) -> None:
     """Refuse an unknown category, an unknown walk, or a category the walk does not offer."""
+    context = session.execute(text(CONTEXT_SQL), {"id": None, "category": category, "walk_id": walk_id}).one()
+    _refuse_unknown(context, category, walk_id)
+
+
+def _refuse_unknown(context, category: str, walk_id: uuid.UUID | None) -> None:
     errors = {}
-    active = session.execute(
-        text("SELECT active FROM categories WHERE slug = :slug"), {"slug": category}
-    ).scalar()
-    if not active:
+    if not context.active:
         errors["category"] = _("Unbekannte Kategorie „%(slug)s“.", slug=category)
     if walk_id is not None:
-        walk = session.execute(text("SELECT 1 FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
-        if not walk:
+        if not context.walk_known:
             errors["walk_id"] = _("Unbekannter Rundgang.")
-        elif active and not categories.offered_by_walk(session, walk_id, category):
+        elif context.active and not context.offered:
             errors["category"] = _("Diese Kategorie gibt es bei diesem Rundgang nicht.")
     if errors:
         raise ValidationFailed(_("Der Fund verweist auf etwas, das es nicht gibt."), errors)
@@ -121,32 +153,29 @@ def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
     the stored record: ``ON CONFLICT DO NOTHING`` waits for the first transaction.
     A point outside every Stadtbezirk is refused and nothing is kept.
     """
-    existing = feature_json(session, new.id, viewer=new.participant_id, missing_ok=True)
-    if existing is not None:
-        return existing, False
-    check_category(session, new.category, new.walk_id)
-    answers = attributes.check_answers(session, new.category, new.attributes)
-    row = session.execute(
-        text("""
-            INSERT INTO findings (id, walk_id, category_slug, description, geom, accuracy_m,
-                                  attributes, urgency, participant_id)
-            VALUES (:id, :walk_id, :category, :description,
-                    ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326), :accuracy_m,
-                    CAST(:attributes AS jsonb), :urgency, :participant_id)
-            ON CONFLICT (id) DO NOTHING
-            RETURNING stadtbezirk_id
-        """),
-        {
-            "id": new.id, "walk_id": new.walk_id, "category": new.category,
-            "description": new.description, "geometry": new.geometry, "accuracy_m": new.accuracy_m,
-            "attributes": json.dumps(answers), "urgency": new.urgency,
-            "participant_id": new.participant_id,
-        },
-    ).first()
-    if row is not None and row.stadtbezirk_id is None:
+    params = {"id": new.id, "category": new.category, "walk_id": new.walk_id}
+    context = session.execute(text(CONTEXT_SQL), params).one()
+    if context.taken:
+        return _stored(session, new), False
+    _refuse_unknown(context, new.category, new.walk_id)
+    answers = attributes.validate_answers(context.questions, new.attributes)
+    row = session.execute(text(INSERT_SQL), {
+        **params, "description": new.description, "geometry": new.geometry, "accuracy_m": new.accuracy_m,
+        "attributes": json.dumps(answers), "urgency": new.urgency, "participant_id": new.participant_id,
+        "viewer": new.participant_id,
+    }).first()
+    if row is None:  # a concurrent request with the same id stored it first
+        session.commit()
+        return _stored(session, new), False
+    if row.outside:
         refuse_outside(session, new.geometry_fields)
     session.commit()
-    return feature_json(session, new.id, viewer=new.participant_id), row is not None
+    return row.feature, True
+
+
+def _stored(session: Session, new: NewFinding) -> str:
+    session.commit()
+    return feature_json(session, new.id, viewer=new.participant_id)
 
 
 def feature_json(session: Session, finding_id: uuid.UUID, viewer: uuid.UUID | None = None,

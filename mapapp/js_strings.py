@@ -50,6 +50,8 @@ JS_STRINGS = {
         "draft": N_("Gewählter Ort, verschiebbar"),
         "mine": N_("Mein Fund – {category}: anzeigen"),
         "pending": N_("{category}: noch nicht gesendet"),
+        "cell": N_("{n} Funde hier – zum Vergrößern antippen"),
+        "cellOne": N_("1 Fund hier – zum Vergrößern antippen"),
     },
     "capture": {
         "chooseHow": N_("Bitte den Ort wählen: eigener Standort oder auf die Karte tippen."),

@@ -368,3 +368,23 @@ class ExportJob(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FindingCell(db.Model):
+    """How many findings lie in one fine grid cell, per category and district; kept by a trigger.
+
+    The zoomed-out map and vector tiles add these up instead of reading every finding
+    (migration 0007 explains the grid). District ids are 0 where a finding has none.
+    """
+
+    __tablename__ = "finding_cells"
+
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    category_slug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ortsteil_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, server_default="0")
+    stadtbezirk_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, server_default="0")
+    n: Mapped[int] = mapped_column(Integer)
+    sx: Mapped[float] = mapped_column(Float)
+    sy: Mapped[float] = mapped_column(Float)
+    newest: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,27 +1,39 @@
-"""Front-end libraries served by the app itself: XStatic packages and npm packages in node_modules."""
+"""Front-end libraries served by the app itself: XStatic packages and npm packages in node_modules.
+
+Cache headers come from mapapp/assets.py: versioned URLs (``?v=<content hash>``) are immutable,
+others are revalidated.
+"""
+from pathlib import Path
+
 from flask import Blueprint, abort, send_from_directory
 
 from mapapp.config import project_dir
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 
-CACHE_SECONDS = 7 * 24 * 3600
+
+def leaflet_dir() -> Path:
+    from xstatic.pkg import leaflet as package
+
+    return Path(package.BASE_DIR)
+
+
+def exifr_dir() -> Path:
+    """The exifr builds installed by ``npm ci`` (package.json); reads photo EXIF in the browser."""
+    return project_dir() / "node_modules" / "exifr" / "dist"
 
 
 @bp.get("/leaflet/<path:filename>")
 def leaflet(filename):
-    from xstatic.pkg import leaflet as package
-
-    return send_from_directory(package.BASE_DIR, filename, max_age=CACHE_SECONDS)
+    return send_from_directory(leaflet_dir(), filename)
 
 
 @bp.get("/exifr/<path:filename>")
 def exifr(filename):
-    """The exifr builds installed by ``npm ci`` (package.json); reads photo EXIF in the browser."""
-    dist = project_dir() / "node_modules" / "exifr" / "dist"
+    dist = exifr_dir()
     if not dist.is_dir():
         abort(404)
-    return send_from_directory(dist, filename, max_age=CACHE_SECONDS, mimetype=_mimetype(filename))
+    return send_from_directory(dist, filename, mimetype=_mimetype(filename))
 
 
 def _mimetype(filename: str) -> str | None:

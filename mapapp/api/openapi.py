@@ -9,6 +9,8 @@ ERROR = {
         "message": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"},
                    "description": "What is wrong with each named field."},
+        "current_version": {"type": ["integer", "null"], "description": "With 412: the stored version"},
+        "request_id": {"type": "string", "description": "Quote it when reporting a problem"},
     },
 }
 
@@ -48,9 +50,13 @@ COLLECTION = {
 }
 
 
+HEADER = {"schema": {"type": "string"}}
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
 COUNT = {"description": "The number of +1s", "content": {"application/json": {"schema": {
     "type": "object", "properties": {"confirmations": {"type": "integer"}}}}}}
+
+WALKS = {"type": "object", "required": ["walks"], "properties": {"walks": {"type": "array"}}}
+CATEGORIES = {"type": "object", "required": ["categories"], "properties": {"categories": {"type": "array"}}}
 
 
 def _ref(name):
@@ -59,6 +65,10 @@ def _ref(name):
 
 def _geojson(name):
     return {"content": {"application/geo+json": {"schema": _ref(name)}}}
+
+
+def _json(description, schema):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _error(description):
@@ -70,8 +80,78 @@ def _query(name, description, schema=None):
             "schema": schema or {"type": "string"}}
 
 
+VIEW_FILTERS = [
+    _query("category", "Category slug(s), comma-separated"),
+    _query("walk", "Walk id", {"type": "string", "format": "uuid"}),
+    _query("district", "Code or name of an Ortsteil or Stadtbezirk"),
+    _query("status", "Status(es), comma-separated (a concern's status once merged)"),
+    _query("from", "Created on or after (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+    _query("to", "Created on or before (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+]
+VIEWPORT = {
+    "type": "object",
+    "required": ["type", "mode", "total", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "mode": {"enum": ["cells", "findings"]},
+        "total": {"type": "integer", "description": "Findings represented"},
+        "features": {"type": "array", "items": {"type": "object", "properties": {
+            "geometry": {"type": "object"},
+            "properties": {"type": "object", "description": (
+                'cells: {"kind": "cell", "count", "counts": {category: n}}; '
+                'findings: {"kind": "finding", "id", "category", "status", "icon"}')},
+        }}},
+    },
+}
+TILE_COORD = {"type": "integer", "minimum": 0}
+
+
+def viewport_paths() -> dict:
+    """``/api/viewport`` and the vector tiles (mapapp/tiles)."""
+    cached = {"ETag": HEADER, "Last-Modified": HEADER}
+    return {
+        "/api/viewport": {"get": {
+            "summary": "The map view: aggregate cells zoomed out (or when crowded), compact findings zoomed in",
+            "parameters": [
+                {**_query("bbox", "W,S,E,N in longitude/latitude"), "required": True},
+                {**_query("zoom", "Map zoom (0-22); cells below 15", {"type": "integer", "minimum": 0,
+                                                                       "maximum": 22}), "required": True},
+                *VIEW_FILTERS,
+            ],
+            "responses": {
+                "200": {"description": "Cells or findings", "headers": cached,
+                        "content": {"application/geo+json": {"schema": VIEWPORT}}},
+                "304": {"description": "Not modified (If-None-Match / If-Modified-Since)"},
+                "422": _error("A parameter is not valid"),
+            },
+        }},
+        "/tiles/findings/{z}/{x}/{y}.mvt": {"get": {
+            "summary": "Mapbox Vector Tile, layer `findings`: points with `count` below zoom 15, findings above",
+            "parameters": [{"name": name, "in": "path", "required": True, "schema": TILE_COORD}
+                           for name in ("z", "x", "y")] + VIEW_FILTERS,
+            "responses": {
+                "200": {"description": "The tile (empty body: no findings)", "headers": {"ETag": HEADER},
+                        "content": {"application/vnd.mapbox-vector-tile": {
+                            "schema": {"type": "string", "format": "binary"}}}},
+                "304": {"description": "Not modified (If-None-Match)"},
+                "404": {"description": "Not a tile path"},
+                "422": _error("A tile coordinate or parameter is not valid"),
+                "503": {**_error("The database is not reachable"), "headers": {"Retry-After": HEADER}},
+            },
+        }},
+    }
+
+
 def openapi_document() -> dict:
     """Return the API description; the request schema comes from the validating model."""
+    document = _document()
+    for path, item in document["paths"].items():
+        if path.startswith("/api/"):
+            add_common_responses(path, item)
+    return document
+
+
+def _document() -> dict:
     finding_in = FindingIn.model_json_schema(ref_template="#/components/schemas/{model}")
     return {
         "openapi": "3.1.0",
@@ -83,7 +163,8 @@ def openapi_document() -> dict:
                     "requestBody": {"required": True,
                                     "content": {"application/json": {"schema": _ref("FindingIn")}}},
                     "responses": {
-                        "201": {"description": "Stored", **_geojson("Feature")},
+                        "201": {"description": "Stored", **_geojson("Feature"),
+                                "headers": {"Location": HEADER}},
                         "200": {"description": "Already stored under this id", **_geojson("Feature")},
                         "400": _error("The body is not JSON"),
                         "422": _error("A field is not valid"),
@@ -156,9 +237,15 @@ def openapi_document() -> dict:
             "/api/categories": {"get": {
                 "summary": "Categories with their questions",
                 "parameters": [_query("walk", "Only what this walk offers", {"type": "string", "format": "uuid"})],
-                "responses": {"200": {"description": "Categories"}},
+                "responses": {"200": _json("Categories", CATEGORIES)},
             }},
-            "/api/walks": {"get": {"summary": "Walks", "responses": {"200": {"description": "Walks"}}}},
+            "/api/walks": {"get": {"summary": "Walks", "responses": {"200": _json("Walks", WALKS)}}},
+            "/api/walks/{ref}": {"get": {
+                "summary": "One walk by id or join code: route, bounds, meeting point, categories",
+                "parameters": [{"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json("The walk", {"type": "object"}), "404": _error("No such walk")},
+            }},
+            **viewport_paths(),
         },
         "components": {
             "schemas": {
@@ -170,3 +257,35 @@ def openapi_document() -> dict:
             }
         },
     }
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def add_common_responses(path: str, item: dict) -> None:
+    """Add the answers every operation under ``/api/`` can give, in place.
+
+    The app answers them uniformly (mapapp/errors.py): a path parameter the route does not
+    accept is a 404, a body that is not JSON a 400, one over MAX_CONTENT_LENGTH a 413, too many
+    writes a 429, a lost database a 503 with Retry-After; a GET with a matching If-None-Match
+    is a 304 and its 200 carries the ETag.
+    """
+    for method, operation in item.items():
+        if method == "parameters":
+            continue
+        responses = operation.setdefault("responses", {})
+        if "{" in path:
+            responses.setdefault("404", _error("No such record, or a malformed path parameter"))
+        if operation.get("parameters") or "{" in path:
+            responses.setdefault("422", _error("A parameter is not valid"))
+        if "requestBody" in operation:
+            responses.setdefault("400", _error("The body is not a JSON object"))
+            responses.setdefault("413", _error("The body is too large"))
+        if method in WRITE_METHODS:
+            responses.setdefault("429", _error("Too many writes; retry later"))
+        ok = responses.get("200", {})
+        if method == "get" and "application/geo+json" in ok.get("content", {}):
+            responses.setdefault("304", {"description": "Not modified (If-None-Match)"})
+            ok.setdefault("headers", {})["ETag"] = HEADER
+        responses.setdefault("503", {**_error("The database is not reachable"),
+                                     "headers": {"Retry-After": HEADER}})

@@ -9,6 +9,7 @@ from mapapp.api import bp
 from mapapp.api.openapi import openapi_document
 from mapapp.api.schemas import (
     parse_finding, parse_finding_filter, parse_finding_patch, parse_nearby, parse_optional_uuid,
+    refuse_bad_characters,
 )
 from mapapp.db import db
 from mapapp.errors import BadRequest, ValidationFailed
@@ -26,7 +27,7 @@ def _json_body():
     raw = request.get_data(cache=False)
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadRequest(_("Die Anfrage ist kein gültiges JSON."), {"body": _("Kein gültiges JSON.")}) from None
 
 
@@ -40,10 +41,22 @@ def _geojson(body: str, status: int = 200) -> Response:
     return response
 
 
+# Machine-facing routes of every blueprint: the JSON API (photos and review too), tiles, Open311.
+GUARDED_PREFIXES = ("/api/", "/tiles/", "/open311/")
+
+
+@bp.before_app_request
+def refuse_bad_characters_in_parameters():
+    """Refuse NUL and lone surrogates in query, path and form parameters with a 422 naming them."""
+    if request.path.startswith(GUARDED_PREFIXES):
+        form = request.form.to_dict(flat=False)  # parsed only for form bodies (Open311 POST)
+        refuse_bad_characters(request.args.to_dict(flat=False), request.view_args, form)
+
+
 @bp.post("/findings")
 def create_finding():
     new = parse_finding(_json_body())
-    new.participant_id = ensure_participant(db.session)
+    new.participant_id = ensure_participant(db.session, commit=False)
     feature, created = findings.create_finding(db.session, new)
     response = _geojson(feature, status=201 if created else 200)
     if created:
@@ -102,7 +115,7 @@ def list_districts():
     level = request.args.get("level", "stadtbezirk")
     if level not in LEVELS:
         raise ValidationFailed(_("Unbekannte Ebene."), {"level": _("Erlaubt: %(levels)s", levels=", ".join(LEVELS))})
-    return Response(districts.districts_geojson(db.session, level), mimetype=GEOJSON)
+    return _geojson(districts.districts_geojson(db.session, level))
 
 
 @bp.get("/categories")

@@ -48,7 +48,14 @@ def check_geometry(geometry: Any) -> str:
             raise ValueError(_("Eine Linie braucht mindestens zwei verschiedene Punkte."))
     else:
         raise ValueError(_("Die Geometrie muss ein GeoJSON-Point oder -LineString sein."))
-    return json.dumps({"type": kind, "coordinates": coordinates})
+    return json.dumps({"type": kind, "coordinates": _flat(coordinates)})
+
+
+def _flat(coordinates: list) -> list:
+    """Drop a height: the findings table is 2-D and PostGIS refuses a Z it cannot store."""
+    if coordinates and isinstance(coordinates[0], list):
+        return [position[:2] for position in coordinates]
+    return coordinates[:2]
 
 
 class _FindingFields(BaseModel):
@@ -143,9 +150,50 @@ def _fields_from(error: ValidationError) -> dict[str, str]:
     return fields
 
 
+def bad_characters_message() -> str:
+    return _("Enthält ungültige Zeichen (Nullzeichen oder ungültiges Unicode).")
+
+
+def unstorable(text: str) -> bool:
+    """PostgreSQL text refuses NUL, and UTF-8 (so the database) a lone surrogate like ``\\ud800``."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def contains_unstorable(value: Any) -> bool:
+    """Whether a decoded JSON value holds a text the database cannot store (see ``unstorable``).
+
+    Walks with a stack, not recursion: a deeply nested body must not overflow it.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and unstorable(item):
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def _printable(name: str) -> str:
+    return name.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 def _validate(model, payload: Any):
     if not isinstance(payload, dict):
         raise BadRequest(_("Der Inhalt muss ein JSON-Objekt sein."), {"body": _("JSON-Objekt erwartet.")})
+    bad_fields = {_printable(name): bad_characters_message() for name, value in payload.items()
+                  if contains_unstorable(name) or contains_unstorable(value)}
+    if bad_fields:
+        raise ValidationFailed(_("Einige Angaben sind nicht gültig."), bad_fields)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -218,6 +266,21 @@ def parse_finding_filter(args, default_limit: int, max_limit: int) -> FindingFil
     if errors:
         raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), errors)
     return flt
+
+
+def refuse_bad_characters(*parameter_maps) -> None:
+    """Raise ValidationFailed naming every parameter holding text the database cannot store.
+
+    PostgreSQL refuses NUL in text, so such a value would otherwise fail deep in a query (a 500).
+    """
+    bad = {}
+    for parameters in parameter_maps:
+        for name, values in (parameters or {}).items():
+            values = values if isinstance(values, list) else [values]
+            if any(contains_unstorable(value) for value in values) or contains_unstorable(name):
+                bad[_printable(name)] = bad_characters_message()
+    if bad:
+        raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), bad)
 
 
 def parse_optional_uuid(args, name: str) -> uuid.UUID | None:

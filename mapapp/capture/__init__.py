@@ -12,6 +12,7 @@ def client_config() -> dict:
     return {
         "api": {
             "findings": url_for("api.list_findings"),
+            "viewport": url_for("tiles.viewport"),
             "categories": url_for("api.list_categories"),
             "districts": url_for("api.list_districts"),
         },

@@ -5,16 +5,19 @@ A format module builds an :class:`ExportFormat` and calls :func:`register` at im
 ``mapapp.exports.formats``) fills :data:`FORMATS`. No Flask here: CLI, routes and tests share it.
 """
 from dataclasses import dataclass
-from typing import BinaryIO, Callable
+from typing import Callable
 
+from mapapp.exports.progress import Progress, no_progress  # noqa: F401  (re-exported for writers)
 from mapapp.exports.selection import Selection
 
-Writer = Callable[[object, Selection, BinaryIO], None]
+# write(session, selection, out, progress=no_progress): ``progress(stage, rows_done)``, see progress.py
+Writer = Callable[..., None]
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """``write(session, selection, out)`` streams the export into ``out`` (a binary file object)."""
+    """``write(session, selection, out, progress=no_progress)`` streams the export into ``out``
+    (a binary file object), calling ``progress(stage, rows_done)`` as it goes."""
 
     name: str
     extension: str

@@ -1,11 +1,46 @@
-"""``mapapp export FORMAT --out PATH …``: one command dispatching through the format registry."""
+"""``mapapp export FORMAT --out PATH …`` (synchronous, through the format registry) and
+``mapapp export worker [--once]`` (runs the queued background export jobs).
+
+``export`` is a group whose unknown first word is taken as FORMAT, so ``mapapp export gpkg
+--out x.gpkg`` keeps working beside the ``worker`` sub-command.
+"""
+import sys
+import time
+
 import click
 from flask.cli import with_appcontext
 
 from mapapp.errors import DomainError
 
 
-@click.command("export")
+class _FormatOrCommand(click.Group):
+    """A group that hands ``FORMAT …`` to its ``write`` command when FORMAT is no sub-command."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "write", self.commands["write"], args
+        return super().resolve_command(ctx, args)
+
+
+@click.group("export", cls=_FormatOrCommand)
+def export():
+    """Write exports (`mapapp export FORMAT --out PATH …`) or run background jobs (`worker`)."""
+
+
+class _StderrProgress:
+    """Prints the stage and row count to standard error, at most every 2 seconds."""
+
+    def __init__(self):
+        self.last = 0.0
+
+    def __call__(self, stage, done):
+        now = time.monotonic()
+        if now - self.last >= 2:
+            self.last = now
+            click.echo(f"{stage}: {done}", err=True)
+
+
+@export.command("write")
 @click.argument("format_name", metavar="FORMAT")
 @click.option("--out", "out", required=True, type=click.File("wb", lazy=False),
               help="Output file; '-' for standard output.")
@@ -20,8 +55,8 @@ from mapapp.errors import DomainError
 @click.option("--text/--no-text", default=True, help="Include free text (descriptions).")
 @click.option("--crs", type=click.Choice(["25832", "4326"]), default="25832", help="CRS of the geometry.")
 @with_appcontext
-def export(format_name, out, walk, district, categories, statuses, date_from, date_to, what, photos,
-           text, crs):
+def write(format_name, out, walk, district, categories, statuses, date_from, date_to, what, photos,
+          text, crs):
     """Write the selected findings/concerns as FORMAT (see `mapapp export --help` for the list)."""
     from mapapp.db import db
     from mapapp.exports import load_formats
@@ -40,5 +75,29 @@ def export(format_name, out, walk, district, categories, statuses, date_from, da
     except DomainError as exc:
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         raise click.ClickException(f"{exc.message} {details}".strip()) from None
-    fmt.write(db.session, selection, out)
+    if sys.stderr.isatty():
+        fmt.write(db.session, selection, out, progress=_StderrProgress())
+    else:
+        fmt.write(db.session, selection, out)
     out.flush()
+
+
+@export.command("worker")
+@click.option("--once", is_flag=True, help="Run the queued jobs, then exit.")
+@click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the queue.")
+@with_appcontext
+def worker(once, poll):
+    """Run queued background export jobs (for MAPAPP_EXPORT_JOBS_IN_PROCESS=false)."""
+    from flask import current_app
+
+    from mapapp.db import db
+    from mapapp.exports.runner import drain
+
+    app = current_app._get_current_object()
+    while True:
+        ran = drain(app, db.session)
+        if ran:
+            click.echo(f"export worker: {ran} job(s) run")
+        if once:
+            return
+        time.sleep(poll)

@@ -10,6 +10,7 @@ import json
 from typing import BinaryIO
 
 from mapapp.exports import ExportFormat, register
+from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
 BOM = "\ufeff".encode("utf-8")
@@ -29,32 +30,46 @@ COLUMNS = (
 _DIGITS = {"lat": 7, "lon": 7, "easting": 2, "northing": 2}
 
 
-def _cell(column: str, value, decimal: str) -> str:
-    if value is None:
-        return ""
-    if column in _DIGITS:
-        return f"{value:.{_DIGITS[column]}f}".replace(".", decimal)
-    if column in ("attributes", "photos"):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _fixed(digits: int, decimal: str):
+    def cell(value):
+        return "" if value is None else f"{value:.{digits}f}".replace(".", decimal)
+    return cell
+
+
+def _json_cell(value):
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _iso(value):
+    return "" if value is None else value.isoformat()
+
+
+def _formatters(decimal: str) -> list:
+    """One converter per column; None where the csv module writes the value as it is
+    (text, integers, NULL as an empty cell)."""
+    special = {"attributes": _json_cell, "photos": _json_cell, "created_at": _iso, "updated_at": _iso}
+    special.update({column: _fixed(digits, decimal) for column, digits in _DIGITS.items()})
+    return [special.get(column) for _header, column in COLUMNS]
 
 
 def writer_for(delimiter: str, decimal: str):
     """A ``write(session, selection, out)`` for one separator/decimal mark."""
 
-    def write(session, selection: Selection, out: BinaryIO) -> None:
+    def write(session, selection: Selection, out: BinaryIO, progress=no_progress) -> None:
+        counter = RowCounter(progress, "rows")
         buffer = io.StringIO()
         rows = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
         out.write(BOM)
         rows.writerow([header for header, _column in COLUMNS])
         sql, params = rows_sql(selection)
+        cells = list(zip((column for _header, column in COLUMNS), _formatters(decimal)))
         for row in stream_rows(session, sql, params):
             out.write(buffer.getvalue().encode("utf-8"))
             buffer.seek(0)
             buffer.truncate()
-            rows.writerow([_cell(column, row[column], decimal) for _header, column in COLUMNS])
+            rows.writerow([convert(row[column]) if convert else row[column] for column, convert in cells])
+            counter.step()
+        counter.finish()
         out.write(buffer.getvalue().encode("utf-8"))
 
     return write

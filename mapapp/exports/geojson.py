@@ -7,6 +7,7 @@ concerns.
 from typing import BinaryIO
 
 from mapapp.exports import ExportFormat, register
+from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
 # Geometry helper columns that must not repeat inside ``properties``.
@@ -26,9 +27,10 @@ def features_sql(selection: Selection) -> tuple[str, dict]:
         FROM ({sql}) AS r""", params
 
 
-def write(session, selection: Selection, out: BinaryIO) -> None:
+def write(session, selection: Selection, out: BinaryIO, progress=no_progress) -> None:
     """Stream the FeatureCollection into ``out``."""
     sql, params = features_sql(selection)
+    counter = RowCounter(progress, "rows")
     out.write(b'{"type": "FeatureCollection", "features": [\n')
     first = True
     for row in stream_rows(session, sql, params):
@@ -36,6 +38,8 @@ def write(session, selection: Selection, out: BinaryIO) -> None:
             out.write(b",\n")
         out.write(row["feature"].encode("utf-8"))
         first = False
+        counter.step()
+    counter.finish()
     out.write(b"\n]}\n")
 
 

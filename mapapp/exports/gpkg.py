@@ -13,10 +13,12 @@ from pyogrio import raw as ogr
 
 from mapapp.exports import ExportFormat, register
 from mapapp.exports.gis_layers import UTC_FLAG, column, crs, layers
+from mapapp.exports.progress import RowCounter, no_progress
 
 
-def write_gpkg(session, selection, out) -> None:
+def write_gpkg(session, selection, out, progress=no_progress) -> None:
     """Write the selection as a GeoPackage into the binary file object ``out``."""
+    counter = RowCounter(progress, "rows")
     with tempfile.TemporaryDirectory(prefix="mapapp-gpkg-") as tmp:
         path = Path(tmp) / "export.gpkg"
         first = True
@@ -24,6 +26,9 @@ def write_gpkg(session, selection, out) -> None:
             for index, batch in enumerate(layer.batches()):
                 _write_batch(path, layer, batch, selection, append=not first, create_layer=index == 0)
                 first = False
+                if layer.name != "districts":
+                    counter.step(len(batch))
+        counter.finish()
         with path.open("rb") as written:
             shutil.copyfileobj(written, out)
 

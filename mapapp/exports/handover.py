@@ -21,6 +21,7 @@ from sqlalchemy import text
 from mapapp.exports import ExportFormat, load_formats, register
 from mapapp.exports import gis_layers
 from mapapp.exports import report_data as rd
+from mapapp.exports.progress import RowCounter, no_progress, prefixed
 from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -103,14 +104,13 @@ def _field_lines(selection: Selection) -> list[str]:
     return lines
 
 
-def readme(session, selection: Selection, files: list[str], made: datetime) -> str:
+def readme(session, selection: Selection, files: list[str], made: datetime, photos: int = 0) -> str:
     """The German README.txt: what, when, filters, CRS, files, fields, licence, contact, privacy."""
     licence, contact = export_settings()
     described = {name: about for _fmt, name, about in MEMBERS}
-    photos = [name for name in files if name.startswith("fotos/")]
     listed = [f"  {name}: {described[name]}" for name in files if name in described]
     if photos:
-        listed.append(f"  fotos/: {len(photos)} Fotos, benannt <ID der Fundstelle oder des Anliegens>-<Nr>.jpg")
+        listed.append(f"  fotos/: {photos} Fotos, benannt <ID der Fundstelle oder des Anliegens>-<Nr>.jpg")
     listed.append("  README.txt: diese Beschreibung")
     sections = [
         ["Übergabepaket der Bürgerplattform mapapp (Ortsbegehungen in Duisburg)", "",
@@ -150,19 +150,22 @@ def _all_photos(row) -> list[dict]:
     return (json.loads(photos) if isinstance(photos, str) else photos) or []
 
 
-def _write_photos(session, selection: Selection, bundle: zipfile.ZipFile) -> list[str]:
+def _write_photos(session, selection: Selection, bundle: zipfile.ZipFile, progress=no_progress) -> int:
     """Copy each stored photo into the zip, uncompressed (JPEG is compressed already);
-    files missing from the storage are skipped."""
+    files missing from the storage are skipped. One photo at a time, straight from the storage."""
     storage = rd.report_context().storage
-    written = []
-    for name, key in list(_photo_jobs(session, selection)):
+    written = 0
+    counter = RowCounter(progress, "fotos")
+    for name, key in _photo_jobs(session, selection):
+        counter.step()
         try:
             source = storage.open(key)
         except (OSError, ValueError):
             continue
         with source, bundle.open(_info(name, zipfile.ZIP_STORED), "w") as member:
             shutil.copyfileobj(source, member)
-        written.append(name)
+        written += 1
+    counter.finish()
     return written
 
 
@@ -176,21 +179,22 @@ def _info(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
     return info
 
 
-def write_handover(session, selection: Selection, out: BinaryIO) -> None:
+def write_handover(session, selection: Selection, out: BinaryIO, progress=no_progress) -> None:
     """Write the hand-over ZIP for ``selection`` into the binary file object ``out``."""
     formats = load_formats()
     fixed_crs = dataclasses.replace(selection, srid=25832)
     made = datetime.now(BERLIN)
-    files = []
+    files, photos = [], 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for fmt, name, _about in MEMBERS:
             chosen = fixed_crs if fmt in ("gpkg", "csv-semicolon") else selection
             with bundle.open(_info(name), "w", force_zip64=True) as member:
-                formats[fmt].write(session, chosen, member)
+                formats[fmt].write(session, chosen, member, progress=prefixed(progress, name))
             files.append(name)
         if selection.include_photos:
-            files.extend(_write_photos(session, selection, bundle))
-        bundle.writestr(_info("README.txt"), readme(session, selection, files, made).encode("utf-8"))
+            photos = _write_photos(session, selection, bundle, progress)
+        text = readme(session, selection, files, made, photos)
+        bundle.writestr(_info("README.txt"), text.encode("utf-8"))
 
 
 register(ExportFormat("handover", "zip", "application/zip", write_handover, label="Übergabepaket (ZIP)"))

@@ -6,12 +6,20 @@ the only network use, and only when a tile server is configured.
 
 Popups are not folium Popups: those paste their HTML into a JavaScript template literal,
 where ``${…}`` in a participant's text would run. Each marker instead gets its data as
-JSON (Jinja's ``tojson`` escapes ``<``, ``>``, ``&`` and ``'``) and a small inlined script
-builds the popup with ``textContent``. Photos go in as data: URIs of the stored thumbnails.
+JSON (``<``, ``>``, ``&`` and ``'`` escaped as ``\\u003c`` etc., so no ``</script>`` can close
+the tag) and a small inlined script builds the popup with ``textContent``. Photos go in as
+data: URIs of the stored thumbnails.
+
+Bounded memory: folium renders the page around a placeholder inside a
+``<script type="application/json">`` element; the page is split there and the rows are
+written into it one by one from a server-side cursor. The inlined script then draws each
+row as a marker into its category's layer. Legend counts and bounds are SQL aggregates.
 """
 from __future__ import annotations
 
 import base64
+import dataclasses
+import json
 import re
 from typing import BinaryIO
 
@@ -22,11 +30,15 @@ from markupsafe import escape
 
 from mapapp.exports import ExportFormat, register
 from mapapp.exports import report_data as rd
-from mapapp.exports.selection import Selection
+from mapapp.exports.progress import RowCounter, no_progress
+from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
 OUTLINE = "#444444"
 CONCERN_RING = "#111111"
 DUISBURG = [51.43, 6.75]
+DATA_ID = "export-data"
+PLACEHOLDER = "@@MAPAPP-EXPORT-ROWS@@"
+CANVAS_ABOVE = 3000  # more markers than this: draw on a canvas rather than as SVG paths
 
 POPUP_SCRIPT = """
 function mapappExportPopup(d) {
@@ -52,7 +64,21 @@ function mapappExportPopup(d) {
   });
   return box;
 }
-"""
+function mapappExportMarkers(map, groups, concerns, colours) {
+  var rows = JSON.parse(document.getElementById('%s').textContent);
+  rows.forEach(function (d) {
+    var concern = d[0] === 'c';
+    var style = concern
+      ? {radius: 11, color: '%s', weight: 3, fillColor: colours[d[1]] || '#ffffff', fillOpacity: 0.6,
+         className: 'export-concern'}
+      : {radius: 7, color: '#ffffff', weight: 1.5, fillColor: colours[d[1]], fillOpacity: 0.95,
+         className: 'export-finding'};
+    var marker = L.circleMarker([d[2], d[3]], style);
+    marker.bindPopup(function () { return mapappExportPopup(d[4]); }, {maxWidth: 320});
+    marker.addTo((concern ? concerns : groups[d[1]]) || map);
+  });
+}
+""" % (DATA_ID, CONCERN_RING)
 
 STYLE = f"""
 .export-legend {{ position: absolute; z-index: 1000; bottom: 1.5rem; left: 0.5rem; padding: 0.4rem 0.6rem;
@@ -83,20 +109,29 @@ class _Document(Figure):
         super().__init__(title=str(escape(title)))
 
 
-class _DataPopup(MacroElement):
-    """Binds a popup built by ``mapappExportPopup`` from this element's JSON data."""
+def safe_json(value) -> str:
+    """JSON that can stand inside a <script> element: no ``<``, ``>``, ``&`` or ``'`` in it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
+
+
+class _Markers(MacroElement):
+    """Calls ``mapappExportMarkers`` with the map, the category layers and the colours."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "{{ this._parent.get_name() }}.bindPopup(function () { return mapappExportPopup({{ this.data|tojson }}); },"
-        " {maxWidth: 320});"
+        "mapappExportMarkers({{ this._parent.get_name() }}, {{ this.groups }}, {{ this.concerns }},"
+        " {{ this.colours }});"
         "{% endmacro %}"
     )
 
-    def __init__(self, data: dict):
+    def __init__(self, groups: dict, concerns, colours: dict):
         super().__init__()
-        self._name = "DataPopup"
-        self.data = data
+        self._name = "ExportMarkers"
+        self.groups = "{" + ", ".join(f"{safe_json(slug)}: {group.get_name()}" for slug, group in groups.items()) + "}"
+        self.concerns = concerns.get_name() if concerns is not None else "null"
+        self.colours = safe_json(colours)
 
 
 def _leaflet_assets() -> tuple[str, str]:
@@ -129,32 +164,39 @@ def _popup_data(row: dict, storage) -> dict:
             "photos": [rd.data_uri(jpeg) for jpeg in rd.thumbs(storage, row)]}
 
 
+def row_json(row: dict, storage) -> str:
+    """One marker: ``[kind, category, lat, lon, popup data]`` as script-safe JSON."""
+    kind = "c" if row["kind"] == "concern" else "f"
+    return safe_json([kind, row["category"], round(row["lat"], 7), round(row["lon"], 7),
+                      _popup_data(row, storage)])
+
+
 def _legend(data: rd.ReportData) -> str:
-    counts: dict[str, int] = {}
-    for row in data.findings:
-        counts[row["category"]] = counts.get(row["category"], 0) + 1
+    counts = data.by_category("finding")
     items = "".join(
         f'<li><span class="export-legend__swatch" style="background: {data.colours[slug]}"></span>'
         f"{escape(label)} ({counts.get(slug, 0)})</li>"
         for slug, label in data.labels.items()
     )
-    if data.concerns:
-        items += f'<li><span class="export-legend__swatch export-legend__swatch--concern"></span>Anliegen ({len(data.concerns)})</li>'
+    concerns = data.total("concern")
+    if concerns:
+        items += f'<li><span class="export-legend__swatch export-legend__swatch--concern"></span>Anliegen ({concerns})</li>'
     return (f'<section class="export-legend"><h2>{escape(data.title)}</h2><ul>{items}</ul>'
             f'<p class="export-legend__source">{escape(data.source_line)}</p></section>')
 
 
 def _bounds(data: rd.ReportData) -> list[list[float]] | None:
-    points = [(row["lat"], row["lon"]) for row in data.findings + data.concerns]
-    if not points:
+    b = data.bounds
+    if b.get("min_lat") is None:
         return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    return [[b["min_lat"], b["min_lon"]], [b["max_lat"], b["max_lon"]]]
 
 
-def build_map(data: rd.ReportData, ctx: rd.ReportContext) -> str:
-    """The whole HTML document for ``data`` (outlines in EPSG:4326)."""
-    fmap = folium.Map(location=DUISBURG, zoom_start=12, tiles=None, control_scale=True)
+def build_page(data: rd.ReportData, ctx: rd.ReportContext) -> tuple[str, str]:
+    """The HTML document around the rows: (text before the rows' JSON, text after it)."""
+    markers = data.total("finding") + data.total("concern")
+    fmap = folium.Map(location=DUISBURG, zoom_start=12, tiles=None, control_scale=True,
+                      prefer_canvas=markers > CANVAS_ABOVE)
     fmap.default_js, fmap.default_css = [], []
     page = _Document(data.title)
     page.add_child(fmap)
@@ -166,39 +208,44 @@ def build_map(data: rd.ReportData, ctx: rd.ReportContext) -> str:
     if data.districts.get("features"):
         folium.GeoJson(data.districts, name="Stadtteile", style_function=lambda _f: {
             "color": OUTLINE, "weight": 1.5, "fill": False}).add_to(fmap)
+    groups = {}
     for slug, label in data.labels.items():
-        group = folium.FeatureGroup(name=str(escape(label)))
-        for row in (r for r in data.findings if r["category"] == slug):
-            marker = folium.CircleMarker([row["lat"], row["lon"]], radius=7, color="#ffffff", weight=1.5,
-                                         fill_color=data.colours[slug], fill_opacity=0.95,
-                                         class_name="export-finding")
-            marker.add_child(_DataPopup(_popup_data(row, ctx.storage)))
-            group.add_child(marker)
-        group.add_to(fmap)
-    if data.concerns:
-        group = folium.FeatureGroup(name="Anliegen")
-        for row in data.concerns:
-            marker = folium.CircleMarker([row["lat"], row["lon"]], radius=11, color=CONCERN_RING, weight=3,
-                                         fill_color=data.colours.get(row["category"], "#ffffff"), fill_opacity=0.6,
-                                         class_name="export-concern")
-            marker.add_child(_DataPopup(_popup_data(row, ctx.storage)))
-            group.add_child(marker)
-        group.add_to(fmap)
+        groups[slug] = folium.FeatureGroup(name=str(escape(label))).add_to(fmap)
+    concerns = folium.FeatureGroup(name="Anliegen").add_to(fmap) if data.total("concern") else None
+    fmap.add_child(_Markers(groups, concerns, data.colours))
     folium.LayerControl(collapsed=False).add_to(fmap)
     bounds = _bounds(data)
     if bounds:
         fmap.fit_bounds(bounds, padding=(30, 30), max_zoom=17)
     page.html.add_child(Element(_legend(data)), name="export_legend")
-    return page.render()
+    page.html.add_child(Element(f'<script type="application/json" id="{DATA_ID}">{PLACEHOLDER}</script>'),
+                        name="export_data")
+    head, tail = page.render().split(PLACEHOLDER)
+    return head, tail
 
 
-def write_html(session, selection: Selection, out: BinaryIO, ctx: rd.ReportContext | None = None) -> None:
-    data = rd.load(session, selection, srid=4326)
-    out.write(build_map(data, ctx or rd.report_context()).encode("utf-8"))
+def write_html(session, selection: Selection, out: BinaryIO, ctx: rd.ReportContext | None = None,
+               progress=no_progress) -> None:
+    """Write the map: the page around the rows, the rows streamed one by one in between."""
+    ctx = ctx or rd.report_context()
+    selection = dataclasses.replace(selection, srid=4326)
+    head, tail = build_page(rd.load(session, selection, srid=4326), ctx)
+    out.write(head.encode("utf-8"))
+    out.write(b"[\n")
+    counter = RowCounter(progress, "rows")
+    sql, params = rows_sql(selection)
+    for row in stream_rows(session, sql, params):
+        if counter.done:
+            out.write(b",\n")
+        out.write(row_json(row, ctx.storage).encode("utf-8"))
+        counter.step()
+    counter.finish()
+    out.write(b"\n]")
+    out.write(tail.encode("utf-8"))
 
 
-def write(session, selection: Selection, out: BinaryIO) -> None:
-    write_html(session, selection, out)
+def write(session, selection: Selection, out: BinaryIO, progress=no_progress) -> None:
+    write_html(session, selection, out, progress=progress)
 
 
 register(ExportFormat("html", "html", "text/html; charset=utf-8", write, "Karte (HTML, offline)"))

@@ -9,6 +9,7 @@ import dataclasses
 from xml.sax.saxutils import escape, quoteattr
 
 from mapapp.exports import ExportFormat, register
+from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import concern_rows_sql, finding_rows_sql, stream_rows
 
 KINDS = (("findings", "Fundstellen", finding_rows_sql), ("concerns", "Anliegen", concern_rows_sql))
@@ -38,7 +39,7 @@ def placemark(row) -> str:
     return "".join(parts)
 
 
-def _kind_folder(session, selection, label, rows_sql):
+def _kind_folder(session, selection, label, rows_sql, counter):
     """Yield the KML text of one kind's folder, a sub-folder per category."""
     sql, params = rows_sql(selection)
     sql = (f"SELECT q.*, ST_AsKML(ST_GeomFromText(q.geom_wkt, 4326), 7) AS kml FROM ({sql}) AS q "
@@ -52,19 +53,22 @@ def _kind_folder(session, selection, label, rows_sql):
             current = row["category"]
             yield f"<Folder><name>{_text(row['category_label'])}</name>\n"
         yield placemark(row)
+        counter.step()
     if current is not None:
         yield "</Folder>\n"
     yield "</Folder>\n"
 
 
-def write_kml(session, selection, out) -> None:
+def write_kml(session, selection, out, progress=no_progress) -> None:
     """Stream the selection as KML 2.2 into the binary file object ``out``."""
     selection = dataclasses.replace(selection, srid=4326)
+    counter = RowCounter(progress, "rows")
     out.write(HEAD.encode("utf-8"))
     for what, label, rows_sql in KINDS:
         if selection.what in (what, "both"):
-            for chunk in _kind_folder(session, selection, label, rows_sql):
+            for chunk in _kind_folder(session, selection, label, rows_sql, counter):
                 out.write(chunk.encode("utf-8"))
+    counter.finish()
     out.write(b"</Document>\n</kml>\n")
 
 

@@ -2,12 +2,20 @@
 concerns (and findings) with their texts and photo thumbnails, the date and the source.
 
 The map is drawn locally with matplotlib (Agg) from the district outlines in EPSG:25832; no
-tile server. The PDF is written with fpdf2 in DejaVu Sans, the font matplotlib ships, so
+tile server.
+
+Bounded memory at any size: the map's points are read in batches into compact float arrays
+(two floats per row), the tables are SQL aggregates (see ``report_data.load``), and the listing
+is capped: concerns are listed up to :data:`LIST_LIMIT` (a note counts the rest); findings are
+listed one by one only when there are at most :data:`LIST_LIMIT` of them (a walk's report), else
+they are summarised by the tables and the note points to the CSV/GeoPackage. The PDF is written with fpdf2 in DejaVu Sans, the font matplotlib ships, so
 umlauts and ß render without any system font.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
+from array import array
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,16 +23,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 from fpdf.fonts import FontFace  # noqa: E402
 
 from mapapp.exports import ExportFormat, register  # noqa: E402
 from mapapp.exports import report_data as rd  # noqa: E402
-from mapapp.exports.selection import Selection  # noqa: E402
+from mapapp.exports.progress import RowCounter, no_progress  # noqa: E402
+from mapapp.exports.selection import Selection, concern_rows_sql, finding_rows_sql, rows_sql, stream_rows  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
 THUMB_MM = 32
+LIST_LIMIT = 200
+POINT_BATCH = 5000
 
 
 def _rings(geometry: dict):
@@ -35,7 +47,22 @@ def _rings(geometry: dict):
             yield [p[0] for p in ring], [p[1] for p in ring]
 
 
-def map_png(data: rd.ReportData) -> bytes:
+def map_points(session, selection: Selection, progress=no_progress) -> dict[tuple[str, str], tuple]:
+    """Easting/northing arrays per (kind, category), read in batches: 16 bytes per row."""
+    sql, params = rows_sql(selection)
+    points: dict[tuple[str, str], tuple[array, array]] = {}
+    counter = RowCounter(progress, "map")
+    for row in stream_rows(session, f"SELECT kind, category, easting, northing FROM ({sql}) AS m", params,
+                           batch=POINT_BATCH):
+        xs, ys = points.setdefault((row["kind"], row["category"]), (array("d"), array("d")))
+        xs.append(row["easting"])
+        ys.append(row["northing"])
+        counter.step()
+    counter.finish()
+    return {key: (np.frombuffer(xs), np.frombuffer(ys)) for key, (xs, ys) in points.items()}
+
+
+def map_png(data: rd.ReportData, points: dict) -> bytes:
     """The findings (by category) and concerns over the district outlines, as a PNG."""
     fig, ax = plt.subplots(figsize=(7.5, 6), dpi=150)
     for feature in data.districts.get("features", []):
@@ -44,21 +71,23 @@ def map_png(data: rd.ReportData) -> bytes:
         label = feature["properties"].get("label")
         if label:
             ax.annotate(feature["properties"]["name"], label, fontsize=7, color="#555555", ha="center")
+    many = data.total("finding") > 2000
     for slug, label in data.labels.items():
-        rows = [r for r in data.findings if r["category"] == slug]
-        if rows:
-            ax.scatter([r["easting"] for r in rows], [r["northing"] for r in rows], s=28, c=data.colours[slug],
-                       edgecolors="white", linewidths=0.6, label=f"{label} ({len(rows)})", zorder=3)
-    if data.concerns:
-        ax.scatter([r["easting"] for r in data.concerns], [r["northing"] for r in data.concerns], s=110,
-                   facecolors="none", edgecolors="#111111", linewidths=1.8, label=f"Anliegen ({len(data.concerns)})",
-                   zorder=4)
+        if ("finding", slug) in points:
+            xs, ys = points[("finding", slug)]
+            ax.scatter(xs, ys, s=4 if many else 28, c=data.colours[slug], edgecolors="white",
+                       linewidths=0 if many else 0.6, label=f"{label} ({len(xs)})", zorder=3, rasterized=True)
+    concerns = [points[key] for key in points if key[0] == "concern"]
+    if concerns:
+        xs, ys = np.concatenate([c[0] for c in concerns]), np.concatenate([c[1] for c in concerns])
+        ax.scatter(xs, ys, s=110, facecolors="none", edgecolors="#111111", linewidths=1.8,
+                   label=f"Anliegen ({len(xs)})", zorder=4, rasterized=True)
     _zoom(ax, data)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    if data.labels or data.concerns:
-        ax.legend(loc="best", fontsize=7, framealpha=0.9)
+    if data.labels:
+        ax.legend(loc="upper right" if many else "best", fontsize=7, framealpha=0.9)
     ax.set_title("ETRS89 / UTM 32N (EPSG:25832)", fontsize=7, loc="right", color="#555555")
     fig.tight_layout()
     buffer = io.BytesIO()
@@ -69,7 +98,8 @@ def map_png(data: rd.ReportData) -> bytes:
 
 def _zoom(ax, data: rd.ReportData) -> None:
     """Frame the selected points and the outlines around them, with a margin."""
-    points = [(r["easting"], r["northing"]) for r in data.findings + data.concerns]
+    b = data.bounds
+    points = [(b["min_e"], b["min_n"]), (b["max_e"], b["max_n"])] if b.get("min_e") is not None else []
     for feature in data.districts.get("features", []):
         for xs, ys in _rings(feature["geometry"]):
             points += [(min(xs), min(ys)), (max(xs), max(ys))]
@@ -81,17 +111,17 @@ def _zoom(ax, data: rd.ReportData) -> None:
     ax.set_ylim(min(ys) - margin, max(ys) + margin)
 
 
-def count_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+def count_table(data: rd.ReportData, kind: str) -> tuple[list[str], list[list[str]]]:
     """Header and body of the counts by category (rows) and status (columns), with totals."""
-    statuses = [s for s in rd.STATUS_DE if any(r["status"] == s for r in rows)]
-    categories: dict[str, str] = {}
-    for row in rows:
-        categories.setdefault(row["category"], row["category_label"])
+    counts = [(c, s, n) for k, c, s, n in data.counts if k == kind]
+    statuses = [s for s in rd.STATUS_DE if any(status == s for _c, status, _n in counts)]
     body = []
-    for slug, label in categories.items():
-        mine = [r for r in rows if r["category"] == slug]
-        body.append([label, *[str(sum(r["status"] == s for r in mine)) for s in statuses], str(len(mine))])
-    body.append(["Summe", *[str(sum(r["status"] == s for r in rows)) for s in statuses], str(len(rows))])
+    for slug, label in data.labels.items():
+        mine = {status: n for c, status, n in counts if c == slug}
+        if mine:
+            body.append([label, *[str(mine.get(s, 0)) for s in statuses], str(sum(mine.values()))])
+    body.append(["Summe", *[str(sum(n for _c, st, n in counts if st == s)) for s in statuses],
+                 str(sum(n for _c, _s, n in counts))])
     return ["Kategorie", *[rd.status_label(s) for s in statuses], "Gesamt"], body
 
 
@@ -153,38 +183,65 @@ def _item(pdf: FPDF, row: dict, ctx: rd.ReportContext) -> None:
     pdf.ln(3)
 
 
-def build_pdf(data: rd.ReportData, ctx: rd.ReportContext) -> bytes:
+def _listing(pdf: FPDF, session, selection: Selection, data: rd.ReportData, ctx, progress) -> None:
+    """The concerns (up to LIST_LIMIT) and, for a small selection, the findings one by one."""
+    sections = []
+    if data.total("concern"):
+        sections.append(("Anliegen", "concern", concern_rows_sql))
+    if data.total("finding"):
+        sections.append(("Funde", "finding", finding_rows_sql))
+    for caption, kind, sql_of in sections:
+        total = data.total(kind)
+        pdf.add_page()
+        _heading(pdf, caption, 14)
+        if kind == "finding" and total > LIST_LIMIT:
+            pdf.multi_cell(0, 5, f"{total} Funde, zusammengefasst in den Tabellen oben; jeder einzelne Fund steht "
+                                 "in der CSV-Datei und im GeoPackage.", new_x="LMARGIN", new_y="NEXT")
+            continue
+        sql, params = sql_of(selection)
+        counter = RowCounter(progress, "list")
+        for row in stream_rows(session, f"SELECT * FROM ({sql}) AS l LIMIT {LIST_LIMIT}", params, batch=100):
+            _item(pdf, row, ctx)
+            counter.step()
+        counter.finish()
+        if total > LIST_LIMIT:
+            pdf.multi_cell(0, 5, f"… und {total - LIST_LIMIT} weitere Anliegen, vollständig in der CSV-Datei "
+                                 "und im GeoPackage.", new_x="LMARGIN", new_y="NEXT")
+
+
+def build_pdf(session, selection: Selection, data: rd.ReportData, ctx: rd.ReportContext,
+              progress=no_progress) -> bytes:
     pdf = _Report(data)
     pdf.add_page()
     _heading(pdf, data.title, 16)
-    pdf.multi_cell(0, 5, f"Bericht vom {data.stand.strftime('%d.%m.%Y')} · {len(data.findings)} Funde · "
-                         f"{len(data.concerns)} Anliegen", new_x="LMARGIN", new_y="NEXT")
+    findings, concerns = data.total("finding"), data.total("concern")
+    pdf.multi_cell(0, 5, f"Bericht vom {data.stand.strftime('%d.%m.%Y')} · {findings} Funde · "
+                         f"{concerns} Anliegen", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    if not data.findings and not data.concerns:
+    if not findings and not concerns:
         pdf.multi_cell(0, 5, "Keine Funde oder Anliegen in dieser Auswahl.", new_x="LMARGIN", new_y="NEXT")
-    pdf.image(io.BytesIO(map_png(data)), x=pdf.l_margin, w=pdf.epw)
+    png = map_png(data, map_points(session, selection, progress))
+    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=pdf.epw)
     pdf.ln(3)
-    for caption, rows in (("Funde nach Kategorie und Status", data.findings),
-                          ("Anliegen nach Kategorie und Status", data.concerns)):
-        if rows:
+    for caption, kind in (("Funde nach Kategorie und Status", "finding"),
+                          ("Anliegen nach Kategorie und Status", "concern")):
+        if data.total(kind):
             _heading(pdf, caption, 12)
-            _table(pdf, *count_table(rows))
-    for caption, rows in (("Anliegen", data.concerns), ("Funde", data.findings)):
-        if rows:
-            pdf.add_page()
-            _heading(pdf, caption, 14)
-            for row in rows:
-                _item(pdf, row, ctx)
+            _table(pdf, *count_table(data, kind))
+    _listing(pdf, session, selection, data, ctx, progress)
+    progress("pdf", findings + concerns)
     return bytes(pdf.output())
 
 
-def write_pdf(session, selection: Selection, out: BinaryIO, ctx: rd.ReportContext | None = None) -> None:
+def write_pdf(session, selection: Selection, out: BinaryIO, ctx: rd.ReportContext | None = None,
+              progress=no_progress) -> None:
+    selection = dataclasses.replace(selection, srid=25832)
     data = rd.load(session, selection, srid=25832)
-    out.write(build_pdf(data, ctx or rd.report_context()))
+    out.write(build_pdf(session, selection, data, ctx or rd.report_context(), progress))
 
 
-def write(session, selection: Selection, out: BinaryIO) -> None:
-    write_pdf(session, selection, out)
+def write(session, selection: Selection, out: BinaryIO, progress=no_progress) -> None:
+    write_pdf(session, selection, out, progress=progress)
 
 
 register(ExportFormat("pdf", "pdf", "application/pdf", write, "Bericht (PDF)"))

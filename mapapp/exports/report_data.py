@@ -1,4 +1,5 @@
-"""What the reports for officials (HTML map, PDF) share: the selected rows, the district
+"""What the reports for officials (HTML map, PDF) share: aggregates of the selected rows
+(counts, colours, bounds; the rows themselves are streamed by each report), the district
 outlines around them, a title, photo thumbnails and the tile settings.
 
 No Flask in the loading functions. :func:`report_context` alone looks at the running app
@@ -50,17 +51,30 @@ class ReportContext:
 
 @dataclass
 class ReportData:
+    """What a report knows about its selection before it streams the rows: aggregates only,
+    computed in PostGIS, so its size does not grow with the number of findings."""
+
     title: str
     stand: date
-    findings: list[dict] = field(default_factory=list)
-    concerns: list[dict] = field(default_factory=list)
+    counts: list[tuple[str, str, str, int]] = field(default_factory=list)  # (kind, category, status, n)
     districts: dict = field(default_factory=dict)  # GeoJSON FeatureCollection
     colours: dict[str, str] = field(default_factory=dict)  # category slug → colour
     labels: dict[str, str] = field(default_factory=dict)  # category slug → German label
+    bounds: dict[str, float | None] = field(default_factory=dict)  # min/max of lat, lon, easting, northing
 
     @property
     def source_line(self) -> str:
         return f"Quelle: mapapp · Stadtteil-Spaziergang Duisburg, Stand {self.stand.strftime('%d.%m.%Y')}"
+
+    def total(self, kind: str) -> int:
+        return sum(n for k, _c, _s, n in self.counts if k == kind)
+
+    def by_category(self, kind: str) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for k, category, _status, n in self.counts:
+            if k == kind:
+                result[category] = result.get(category, 0) + n
+        return result
 
 
 def status_label(status: str | None) -> str:
@@ -132,18 +146,34 @@ def district_outlines(session: Session, selection: Selection, ortsteile: list[st
     return session.execute(text(sql), {"ortsteile": ortsteile, "district": district}).scalar()
 
 
+_SUMMARY_SQL = """
+    SELECT kind, category, category_label, status, count(*) AS n,
+           min(created_at) AS first_seen, min(lat) AS min_lat, max(lat) AS max_lat, min(lon) AS min_lon,
+           max(lon) AS max_lon, min(easting) AS min_e, max(easting) AS max_e,
+           min(northing) AS min_n, max(northing) AS max_n,
+           array_remove(array_agg(DISTINCT ortsteil), NULL) AS ortsteile
+    FROM ({rows}) AS r
+    GROUP BY kind, category, category_label, status"""
+
+
 def load(session: Session, selection: Selection, srid: int = 4326, stand: date | None = None) -> ReportData:
-    """Read the selected rows and the outlines around them (outline coordinates in ``srid``)."""
+    """The aggregates of the selection and the outlines around it (outline coordinates in ``srid``):
+    one grouped query over the rows, never the rows themselves."""
     sql, params = rows_sql(selection)
-    rows = [dict(row) for row in session.execute(text(sql), params).mappings()]
+    groups = [dict(row) for row in session.execute(text(_SUMMARY_SQL.format(rows=sql)), params).mappings()]
     data = ReportData(title=report_title(session, selection), stand=stand or date.today())
-    data.findings = [row for row in rows if row["kind"] == "finding"]
-    data.concerns = [row for row in rows if row["kind"] == "concern"]
-    for row in rows:
-        if row["category"] not in data.labels:
-            data.labels[row["category"]] = row["category_label"]
-            data.colours[row["category"]] = PALETTE[(len(data.labels) - 1) % len(PALETTE)]
-    ortsteile = sorted({row["ortsteil"] for row in rows if row["ortsteil"]})
+    data.counts = [(g["kind"], g["category"], g["status"], g["n"]) for g in groups]
+    # Colours in order of first appearance: findings' categories first, then concern-only ones.
+    order = sorted(groups, key=lambda g: (g["kind"] != "finding", g["first_seen"], g["category"]))
+    for group in order:
+        if group["category"] not in data.labels:
+            data.labels[group["category"]] = group["category_label"]
+            data.colours[group["category"]] = PALETTE[(len(data.labels) - 1) % len(PALETTE)]
+    for key, pick in (("min_lat", min), ("max_lat", max), ("min_lon", min), ("max_lon", max),
+                      ("min_e", min), ("max_e", max), ("min_n", min), ("max_n", max)):
+        values = [g[key] for g in groups if g[key] is not None]
+        data.bounds[key] = pick(values) if values else None
+    ortsteile = sorted({name for g in groups for name in g["ortsteile"]})
     data.districts = district_outlines(session, selection, ortsteile, srid)
     return data
 

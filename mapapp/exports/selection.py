@@ -118,12 +118,48 @@ def _wrap(inner: str) -> str:
         FROM ({inner}) AS rows_inner"""
 
 
-def finding_rows_sql(selection: Selection) -> tuple[str, dict]:
-    """SQL and parameters for one row per selected finding (columns: see the module docstring)."""
+def _finding_where(selection: Selection) -> tuple[list[str], dict]:
+    """WHERE clauses of the findings (alias ``f``, its concern ``c``)."""
     where, params = _filters(selection, "f", walk=True)
     if selection.statuses:
         where.append("COALESCE(c.status, f.status) = ANY(:statuses)")
         params["statuses"] = list(selection.statuses)
+    return where, params
+
+
+def _concern_where(selection: Selection) -> tuple[list[str], dict]:
+    """WHERE clauses of the concerns (alias ``c``); a walk keeps concerns holding one of its findings."""
+    where, params = _filters(selection, "c", walk=False)
+    if selection.walk_id:
+        where.append("EXISTS (SELECT 1 FROM findings wf WHERE wf.concern_id = c.id "
+                     "AND wf.walk_id = CAST(:walk_id AS uuid))")
+        params["walk_id"] = str(selection.walk_id)
+    if selection.statuses:
+        where.append("c.status = ANY(:statuses)")
+        params["statuses"] = list(selection.statuses)
+    return where, params
+
+
+def count_rows(session, selection: Selection) -> int:
+    """How many rows :func:`rows_sql` yields, counted without building them (for progress)."""
+    from sqlalchemy import text
+
+    parts, params = [], {}
+    if selection.what in ("findings", "both"):
+        where, found = _finding_where(selection)
+        parts.append("SELECT count(*) FROM findings f LEFT JOIN concerns c ON c.id = f.concern_id"
+                     + (" WHERE " + " AND ".join(where) if where else ""))
+        params.update(found)
+    if selection.what in ("concerns", "both"):
+        where, found = _concern_where(selection)
+        parts.append("SELECT count(*) FROM concerns c" + (" WHERE " + " AND ".join(where) if where else ""))
+        params.update(found)
+    return int(session.execute(text("SELECT " + " + ".join(f"({part})" for part in parts)), params).scalar())
+
+
+def finding_rows_sql(selection: Selection) -> tuple[str, dict]:
+    """SQL and parameters for one row per selected finding (columns: see the module docstring)."""
+    where, params = _finding_where(selection)
     text_col = "f.description" if selection.include_text else "NULL::text"
     inner = f"""
         SELECT 'finding' AS kind, f.id::text AS id, f.category_slug AS category,
@@ -148,14 +184,7 @@ def finding_rows_sql(selection: Selection) -> tuple[str, dict]:
 def concern_rows_sql(selection: Selection) -> tuple[str, dict]:
     """SQL and parameters for one row per selected concern; a walk filter keeps concerns
     that hold at least one finding of that walk."""
-    where, params = _filters(selection, "c", walk=False)
-    if selection.walk_id:
-        where.append("EXISTS (SELECT 1 FROM findings wf WHERE wf.concern_id = c.id "
-                     "AND wf.walk_id = CAST(:walk_id AS uuid))")
-        params["walk_id"] = str(selection.walk_id)
-    if selection.statuses:
-        where.append("c.status = ANY(:statuses)")
-        params["statuses"] = list(selection.statuses)
+    where, params = _concern_where(selection)
     title = "c.title" if selection.include_text else "NULL::text"
     summary = "c.summary" if selection.include_text else "NULL::text"
     photos = "NULL::json"

@@ -16,6 +16,7 @@ from pyogrio import raw as ogr
 
 from mapapp.exports import ExportFormat, register
 from mapapp.exports.gis_layers import column, crs, iso_utc, layers
+from mapapp.exports.progress import RowCounter, no_progress
 
 FIELD_SUFFIXES = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
@@ -31,7 +32,7 @@ def shapefile_columns(layer, batch):
             yield field.short, field.name, field.description, values, mask
 
 
-def write_layer(directory: Path, layer, selection) -> list[tuple[str, str, str, str]]:
+def write_layer(directory: Path, layer, selection, counter=None) -> list[tuple[str, str, str, str]]:
     """Write ``layer`` as ``<name>.shp`` in ``directory``, batch by batch; return its field table rows."""
     table = []
     for index, batch in enumerate(layer.batches()):
@@ -49,18 +50,23 @@ def write_layer(directory: Path, layer, selection) -> list[tuple[str, str, str, 
                 layer=layer.name, driver="ESRI Shapefile", geometry_type=layer.geometry_type,
                 crs=crs(selection), encoding="UTF-8", append=index > 0,
             )
+        if counter and layer.name != "districts":
+            counter.step(len(batch))
     return table
 
 
-def write_shapefile_zip(session, selection, out) -> None:
+def write_shapefile_zip(session, selection, out, progress=no_progress) -> None:
     """Write every layer as a Shapefile, zip them with ``fields.csv`` into ``out``."""
+    counter = RowCounter(progress, "rows")
     table = [("layer", "short_name", "full_name", "description")]
     with tempfile.TemporaryDirectory(prefix="mapapp-shp-") as tmp:
         directory = Path(tmp)
         written = []
         for layer in layers(session, selection):
-            table += write_layer(directory, layer, selection)
+            table += write_layer(directory, layer, selection, counter)
             written.append(layer.name)
+        counter.finish()
+        progress("pack", counter.done)
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name in written:
                 for suffix in FIELD_SUFFIXES:

@@ -1,13 +1,14 @@
 """Sending concerns to the city's Open311 endpoint and following their status there. No Flask here.
 
 A concern gets at most one row in ``city_submissions`` (UNIQUE ``concern_id``), so it is
-queued once. ``send_pending`` claims one row at a time with ``FOR UPDATE SKIP LOCKED`` and
-keeps the lock until the city's answer is stored, so two workers never post the same
-concern. A failure is kept (``state='failed'``, ``attempts``, ``last_error``) and retried
-after an exponential backoff until ``max_attempts``. A successful send moves the concern to
-``handed_over``; ``refresh_statuses`` moves it to ``resolved`` once the city says ``closed``.
-Both status changes bump the concern's version and write its audit trail, as
-:func:`mapapp.review.concerns.change_status` does.
+queued once. ``send_pending`` claims one row at a time with ``FOR UPDATE SKIP LOCKED``,
+marks it ``sending`` and commits BEFORE the POST, so two workers never post the same concern
+and a crash after the city accepted it cannot leave it ``pending`` (it becomes ``uncertain``;
+see :mod:`mapapp.open311.city_state` for the states). A definite failure is kept
+(``failed``, ``attempts``, ``last_error``) and retried after an exponential backoff until
+``max_attempts``. A successful send moves the concern to ``handed_over``; ``refresh_statuses``
+moves it to ``resolved`` once the city says ``closed``. Both status changes bump the
+concern's version and write its audit trail. A switched-off endpoint gets no traffic.
 """
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp.errors import ValidationFailed
-from mapapp.open311.city_client import CityError, Open311Client
+from mapapp.open311.city_client import CityError, CityUncertain, Endpoint, Open311Client
 from mapapp.open311.city_endpoints import get_endpoint
+from mapapp.open311.city_state import STALE_AFTER_SECONDS, change_status, hand_over, mark_stale
 from mapapp.review.concern_queries import TRANSITIONS
 
 DESCRIPTION_MAX_LENGTH = 4000
@@ -37,6 +39,7 @@ class QueueReport:
 class SendReport:
     sent: dict[str, str] = field(default_factory=dict)  # concern id → service_request_id or token
     failed: dict[str, str] = field(default_factory=dict)  # concern id → error
+    uncertain: dict[str, str] = field(default_factory=dict)  # concern id → why (never re-sent by itself)
 
 
 @dataclass
@@ -44,18 +47,7 @@ class RefreshReport:
     updated: dict[str, str] = field(default_factory=dict)  # concern id → city status
     resolved: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-def _change_status(session: Session, concern_id, from_status: str, to_status: str, note: str | None,
-                   user_id: int | None) -> None:
-    session.execute(text("""
-        UPDATE concerns SET status = :to, version = version + 1, updated_at = now() WHERE id = :id
-    """), {"to": to_status, "id": concern_id})
-    session.execute(text("""
-        INSERT INTO concern_events (concern_id, user_id, action, from_status, to_status, note)
-        VALUES (:id, :user_id, 'status_changed', :from_status, :to_status, :note)
-    """), {"id": concern_id, "user_id": user_id, "from_status": from_status, "to_status": to_status,
-           "note": note})
+    uncertain: list[str] = field(default_factory=list)  # concern ids found stuck in 'sending'
 
 
 # ---- queueing ----------------------------------------------------------------------
@@ -65,6 +57,8 @@ def _why_not(row, service_map: dict) -> str | None:
     """Why the concern ``row`` cannot be queued, or None."""
     if row.state == "sent":
         return _("Schon an die Stadt gesendet.")
+    if row.state == "uncertain":
+        return _("Unklar, ob die Stadt es erhalten hat: bitte erst klären.")
     if row.state:
         return _("Wartet schon auf das Senden.")
     if row.category_slug not in service_map:
@@ -109,22 +103,32 @@ def queue_concerns(session: Session, endpoint_id: int, concern_ids) -> QueueRepo
 # ---- sending -----------------------------------------------------------------------
 
 _CLAIM_SQL = """
-    SELECT id, concern_id, endpoint_id FROM city_submissions
-    WHERE state IN ('pending', 'failed') AND attempts < :max_attempts AND NOT (id = ANY(:seen))
-      AND (attempts = 0
-           OR updated_at + make_interval(secs => :backoff * power(2, attempts - 1)) <= now())
-    ORDER BY id LIMIT 1
-    FOR UPDATE SKIP LOCKED
+    SELECT s.id, s.concern_id, s.endpoint_id FROM city_submissions s
+    WHERE s.state IN ('pending', 'failed') AND s.attempts < :max_attempts AND NOT (s.id = ANY(:seen))
+      AND EXISTS (SELECT 1 FROM city_endpoints e WHERE e.id = s.endpoint_id AND e.active)
+      AND (s.attempts = 0
+           OR s.updated_at + make_interval(secs => :backoff * power(2, s.attempts - 1)) <= now())
+    ORDER BY s.id LIMIT 1
+    FOR UPDATE OF s SKIP LOCKED
 """
 
 
-def _post(session: Session, client: Open311Client, claim, user_id: int | None):
-    """POST the claimed submission's concern; move it to handed_over; return ``(request id, token)``."""
-    endpoint, service_map, active = get_endpoint(session, claim.endpoint_id)
+@dataclass(frozen=True)
+class _Claim:
+    submission_id: int
+    concern_id: uuid.UUID
+    claimed_at: object
+    endpoint: Endpoint
+    form: dict
+
+
+def _prepare(session: Session, row) -> dict:
+    """What to POST for the claimed ``row``; CityError when it cannot go (nothing is sent then)."""
+    endpoint, service_map, active = get_endpoint(session, row.endpoint_id)
     concern = session.execute(text("""
         SELECT title, summary, status, category_slug, ST_Y(geom) AS lat, ST_X(geom) AS lon
-        FROM concerns WHERE id = :id FOR UPDATE
-    """), {"id": claim.concern_id}).one()
+        FROM concerns WHERE id = :id
+    """), {"id": row.concern_id}).one()
     if not active:
         raise CityError("endpoint switched off")
     if concern.category_slug not in service_map:
@@ -132,59 +136,92 @@ def _post(session: Session, client: Open311Client, claim, user_id: int | None):
     if "handed_over" not in TRANSITIONS.get(concern.status, ()):
         raise CityError(f"concern is {concern.status!r}, not confirmed")
     description = "\n\n".join(part for part in (concern.title, concern.summary) if part)
-    answer = client.post_request(endpoint, service_code=service_map[concern.category_slug],
-                                 lat=concern.lat, lon=concern.lon,
-                                 description=description[:DESCRIPTION_MAX_LENGTH])
+    return {"endpoint": endpoint, "service_code": service_map[concern.category_slug], "lat": concern.lat,
+            "lon": concern.lon, "description": description[:DESCRIPTION_MAX_LENGTH]}
+
+
+def _claim(session: Session, max_attempts: int, backoff_seconds: float, seen: list, report: SendReport):
+    """Claim the next due submission: mark it ``sending`` and COMMIT before anything is posted.
+
+    Returns a :class:`_Claim`, or None when nothing is due. One that cannot go is stored as
+    failed and the next is tried.
+    """
+    while True:
+        row = session.execute(text(_CLAIM_SQL), {"max_attempts": max_attempts, "seen": seen,
+                                                 "backoff": backoff_seconds}).first()
+        if row is None:
+            session.rollback()
+            return None
+        seen.append(row.id)
+        try:
+            form = _prepare(session, row)
+        except CityError as err:
+            _store_outcome(session, row.id, None, "failed", err.message)
+            report.failed[str(row.concern_id)] = err.message
+            continue
+        claimed_at = session.execute(text("""
+            UPDATE city_submissions SET state = 'sending', claimed_at = clock_timestamp(), updated_at = now()
+            WHERE id = :id RETURNING claimed_at
+        """), {"id": row.id}).scalar()
+        session.commit()
+        return _Claim(row.id, row.concern_id, claimed_at, form.pop("endpoint"), form)
+
+
+def _store_outcome(session: Session, submission_id: int, claimed_at, state: str, error: str) -> bool:
+    """Store ``failed``/``uncertain`` on our claim (unless someone resolved it meanwhile); commit."""
+    done = session.execute(text("""
+        UPDATE city_submissions SET state = :state, attempts = attempts + 1, last_error = :error,
+               updated_at = now()
+        WHERE id = :id AND (CAST(:claimed_at AS timestamptz) IS NULL
+                            OR (state IN ('sending', 'uncertain') AND claimed_at = :claimed_at))
+    """), {"id": submission_id, "state": state, "error": error[:2000], "claimed_at": claimed_at}).rowcount
+    session.commit()
+    return bool(done)
+
+
+def _store_sent(session: Session, claim: _Claim, answer: dict, user_id: int | None) -> str:
+    """The city accepted ``claim``: store its id/token and hand the concern over; commit."""
     request_id, token = answer.get("service_request_id"), answer.get("token")
-    note = _("An die Stadt gesendet (%(ref)s).", ref=request_id or f"token {token}")
-    _change_status(session, claim.concern_id, concern.status, "handed_over", note, user_id)
-    return (str(request_id) if request_id else None), (str(token) if token else None)
+    request_id, token = (str(request_id) if request_id else None), (str(token) if token else None)
+    mine = session.execute(text("""
+        UPDATE city_submissions SET state = 'sent', service_request_id = :request_id, token = :token,
+               attempts = attempts + 1, last_error = NULL, sent_at = now(), updated_at = now()
+        WHERE id = :id AND state IN ('sending', 'uncertain') AND claimed_at = :claimed_at
+    """), {"id": claim.submission_id, "request_id": request_id, "token": token,
+           "claimed_at": claim.claimed_at}).rowcount
+    if mine:
+        note = _("An die Stadt gesendet (%(ref)s).", ref=request_id or f"token {token}")
+        hand_over(session, claim.concern_id, note, user_id)
+    session.commit()
+    return request_id or token
 
 
 def send_pending(session: Session, client: Open311Client, *, max_attempts: int = 5,
-                 backoff_seconds: float = 60, user_id: int | None = None) -> SendReport:
-    """Send every queued or failed submission that is due; return what was sent and what failed.
+                 backoff_seconds: float = 60, user_id: int | None = None,
+                 stale_after_seconds: float = STALE_AFTER_SECONDS) -> SendReport:
+    """Send every queued or failed submission that is due; return what was sent, failed, or is uncertain.
 
-    A failed one waits ``backoff_seconds * 2**(attempts-1)`` before the next try and is given
-    up after ``max_attempts`` (it stays listed as failed, with its last error).
+    Each is claimed (``sending``, committed) before the POST, so no lock is held while the
+    city answers and a crash leaves ``sending`` behind, which the next call turns into
+    ``uncertain`` after ``stale_after_seconds`` (:func:`mark_stale`). A definite failure
+    waits ``backoff_seconds * 2**(attempts-1)`` and is given up after ``max_attempts``; an
+    uncertain one is never re-sent by itself.
     """
     report, seen = SendReport(), []
-    while True:
-        claim = session.execute(text(_CLAIM_SQL), {"max_attempts": max_attempts, "seen": seen,
-                                                   "backoff": backoff_seconds}).first()
-        if claim is None:
-            session.rollback()
-            return report
-        seen.append(claim.id)
-        savepoint = session.begin_nested()
+    report.uncertain.update(dict.fromkeys(mark_stale(session, stale_after_seconds), "interrupted"))
+    while (claim := _claim(session, max_attempts, backoff_seconds, seen, report)) is not None:
         try:
-            request_id, token = _post(session, client, claim, user_id)
+            answer = client.post_request(claim.endpoint, **claim.form)
+        except CityUncertain as err:
+            _store_outcome(session, claim.submission_id, claim.claimed_at, "uncertain", err.message)
+            report.uncertain[str(claim.concern_id)] = err.message
+            continue
         except CityError as err:
-            savepoint.rollback()
-            _store_failure(session, claim.id, err.message)
+            _store_outcome(session, claim.submission_id, claim.claimed_at, "failed", err.message)
             report.failed[str(claim.concern_id)] = err.message
             continue
-        except BaseException:
-            session.rollback()
-            raise
-        savepoint.commit()
-        session.execute(text("""
-            UPDATE city_submissions SET state = 'sent', service_request_id = :request_id, token = :token,
-                   attempts = attempts + 1, last_error = NULL, sent_at = now(), updated_at = now()
-            WHERE id = :id
-        """), {"id": claim.id, "request_id": request_id, "token": token})
-        session.commit()
-        report.sent[str(claim.concern_id)] = request_id or token
-
-
-def _store_failure(session: Session, submission_id: int, error: str) -> None:
-    """Keep the failure on the still-claimed row and release it for a later retry."""
-    session.execute(text("""
-        UPDATE city_submissions SET state = 'failed', attempts = attempts + 1, last_error = :error,
-               updated_at = now()
-        WHERE id = :id
-    """), {"id": submission_id, "error": error[:2000]})
-    session.commit()
+        report.sent[str(claim.concern_id)] = _store_sent(session, claim, answer, user_id)
+    return report
 
 
 # ---- following the city's status ---------------------------------------------------
@@ -217,7 +254,7 @@ def _apply(session: Session, row, answer: dict, report: RefreshReport, user_id: 
                               {"id": row.concern_id}).scalar()
     if current == "handed_over":
         note = answer.get("status_notes") or _("Von der Stadt als erledigt gemeldet.")
-        _change_status(session, row.concern_id, current, "resolved", str(note), user_id)
+        change_status(session, row.concern_id, current, "resolved", str(note), user_id)
         report.resolved.append(str(row.concern_id))
 
 
@@ -241,16 +278,20 @@ def _refresh_endpoint(session: Session, client: Open311Client, endpoint_id: int,
         session.commit()
 
 
-def refresh_statuses(session: Session, client: Open311Client, *, user_id: int | None = None) -> RefreshReport:
+def refresh_statuses(session: Session, client: Open311Client, *, user_id: int | None = None,
+                     stale_after_seconds: float = STALE_AFTER_SECONDS) -> RefreshReport:
     """Fetch the city's status of every sent, not yet resolved concern; ``closed`` → ``resolved``.
 
     The city's ``status_notes`` become the note of the audit entry. An endpoint that cannot
-    be reached is reported in ``errors``; the others are still asked.
+    be reached is reported in ``errors``; the others are still asked. Stale ``sending`` rows
+    become ``uncertain`` first (:func:`mark_stale`).
     """
     report = RefreshReport()
-    endpoint_ids = session.execute(text(
-        "SELECT DISTINCT endpoint_id FROM city_submissions WHERE state = 'sent' ORDER BY endpoint_id"
-    )).scalars().all()
+    report.uncertain = mark_stale(session, stale_after_seconds)
+    endpoint_ids = session.execute(text("""
+        SELECT DISTINCT s.endpoint_id FROM city_submissions s JOIN city_endpoints e ON e.id = s.endpoint_id
+        WHERE s.state = 'sent' AND e.active ORDER BY s.endpoint_id
+    """)).scalars().all()
     for endpoint_id in endpoint_ids:
         try:
             _refresh_endpoint(session, client, endpoint_id, report, user_id)
@@ -269,7 +310,7 @@ def overview(session: Session) -> list[dict]:
     rows = session.execute(text("""
         SELECT c.id, c.title, c.status, c.category_slug, k.label_de AS category_label,
                s.state, s.attempts, s.last_error, s.service_request_id, s.token, s.city_status,
-               s.sent_at, e.name AS endpoint,
+               s.sent_at, s.claimed_at, e.name AS endpoint,
                CASE WHEN s.state = 'failed'
                     THEN s.updated_at + make_interval(secs => 60 * power(2, s.attempts - 1)) END
                    AS next_attempt_at

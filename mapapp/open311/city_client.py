@@ -4,9 +4,17 @@ Only what sending concerns needs: POST ``requests.json`` (form-encoded, as the s
 GET ``requests.json?service_request_id=…`` and GET ``tokens/{token}.json``. Answers are
 JSON arrays; errors come as ``[{"code": …, "description": …}]`` with an HTTP error status
 and are raised as :class:`CityError` carrying the city's description.
+
+For a POST it matters whether the city may have got the request. ``urllib`` wraps every
+``OSError`` raised while connecting and writing the request in ``URLError``: nothing (or no
+whole request) reached the city, a definite failure. Errors while waiting for or reading the
+answer (read timeout, ``RemoteDisconnected``, connection reset, ``IncompleteRead``) come
+unwrapped, and so does a 2xx answer we cannot read: the city may have stored the request, so
+they are raised as :class:`CityUncertain`.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -14,6 +22,8 @@ import urllib.request
 from dataclasses import dataclass
 
 USER_AGENT = "mapapp-open311-client/1"
+# A proxy in front of the city answering these may have passed the request on before it failed.
+GATEWAY_UNCERTAIN = {502, 504}
 
 
 class CityError(Exception):
@@ -23,6 +33,10 @@ class CityError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class CityUncertain(CityError):
+    """The request was sent but no usable answer came back: the city may or may not have it."""
 
 
 @dataclass(frozen=True)
@@ -67,18 +81,21 @@ class Open311Client:
                 body = response.read()
         except urllib.error.HTTPError as err:
             detail = _error_text(err.read() or b"") or err.reason
+            if err.code in GATEWAY_UNCERTAIN:
+                raise CityUncertain(f"HTTP {err.code} from a gateway: {detail}", err.code) from None
             raise CityError(f"HTTP {err.code}: {detail}", err.code) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as err:
-            reason = getattr(err, "reason", err)
-            raise CityError(f"not reachable: {reason}") from None
+        except urllib.error.URLError as err:
+            raise CityError(f"not reachable: {err.reason}") from None
+        except (OSError, http.client.HTTPException) as err:
+            raise CityUncertain(f"no answer after sending: {err!r}") from None
         try:
             data = json.loads(body)
         except ValueError:
-            raise CityError("the answer is not JSON") from None
+            raise CityUncertain("the answer is not JSON") from None
         if isinstance(data, dict):
             data = [data]
         if not isinstance(data, list):
-            raise CityError("the answer is not a JSON array")
+            raise CityUncertain("the answer is not a JSON array")
         return data
 
     def post_request(self, endpoint: Endpoint, *, service_code: str, lat: float, lon: float,
@@ -95,7 +112,10 @@ class Open311Client:
         answers = self._call(request)
         answer = answers[0] if answers and isinstance(answers[0], dict) else {}
         if not (answer.get("service_request_id") or answer.get("token")):
-            raise CityError(_error_text(json.dumps(answers).encode()) or "no service_request_id or token")
+            error = _error_text(json.dumps(answers).encode())
+            if error:  # an error array with a success status: the city refused it
+                raise CityError(error)
+            raise CityUncertain("the answer has no service_request_id or token")
         return answer
 
     def get_requests(self, endpoint: Endpoint, request_ids: list[str]) -> list[dict]:

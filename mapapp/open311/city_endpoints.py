@@ -1,10 +1,12 @@
 """The city's Open311 endpoints an organiser configures: URL, jurisdiction, our key, service codes.
 
 No Flask here. The city's ``api_key`` is stored as given (every request must carry it),
-so it is never shown again after creation except as its last four characters.
+so it is never shown again after creation except as its last four characters; editing an
+endpoint keeps the stored key unless a new one is given.
 """
 from __future__ import annotations
 
+import json
 import urllib.parse
 
 from flask_babel import gettext as _
@@ -32,14 +34,15 @@ def parse_map(pairs) -> dict[str, str]:
     return result
 
 
-def _check(session: Session, name: str, base_url: str, api_key: str, service_map: dict) -> dict:
+def _check(session: Session, name: str, base_url: str, api_key: str | None, service_map: dict) -> dict:
+    """Field → what is wrong; ``api_key`` None means "keep the stored one" (not checked)."""
     errors = {}
     if not name:
         errors["name"] = _("Bitte einen Namen angeben.")
     parsed = urllib.parse.urlsplit(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         errors["base_url"] = _("Bitte die Adresse des Open311-Endpunkts (http/https) angeben.")
-    if not api_key:
+    if api_key is not None and not api_key:
         errors["api_key"] = _("Bitte den API-Schlüssel der Stadt angeben.")
     known = set(session.execute(text("SELECT slug FROM categories")).scalars())
     unknown = sorted(set(service_map) - known)
@@ -53,8 +56,6 @@ def _check(session: Session, name: str, base_url: str, api_key: str, service_map
 def add_endpoint(session: Session, *, name: str, base_url: str, api_key: str,
                  jurisdiction_id: str | None = None, service_map: dict | None = None) -> int:
     """Store a city endpoint; return its id. ``service_map`` maps our category slugs to service codes."""
-    import json
-
     name, base_url, api_key = (name or "").strip(), (base_url or "").strip(), (api_key or "").strip()
     service_map = service_map or {}
     errors = _check(session, name, base_url, api_key, service_map)
@@ -68,10 +69,63 @@ def add_endpoint(session: Session, *, name: str, base_url: str, api_key: str,
                "api_key": api_key, "map": json.dumps(service_map)}).scalar()
         session.commit()
     except IntegrityError:
-        session.rollback()
-        message = _("Diesen Namen gibt es schon.")
-        raise ValidationFailed(message, {"name": message}) from None
+        _name_taken(session)
     return endpoint_id
+
+
+def _name_taken(session: Session):
+    session.rollback()
+    message = _("Diesen Namen gibt es schon.")
+    raise ValidationFailed(message, {"name": message}) from None
+
+
+def update_endpoint(session: Session, endpoint_id: int, *, name: str, base_url: str,
+                    jurisdiction_id: str | None, service_map: dict, active: bool,
+                    api_key: str | None = None) -> None:
+    """Change an endpoint; an empty or missing ``api_key`` keeps the stored key.
+
+    Queued submissions follow the changed URL and service codes; a switched-off endpoint
+    queues and sends nothing until it is switched on again.
+    """
+    name, base_url = (name or "").strip(), (base_url or "").strip()
+    api_key = (api_key or "").strip() or None
+    get_endpoint(session, endpoint_id)
+    errors = _check(session, name, base_url, api_key, service_map or {})
+    if errors:
+        raise ValidationFailed(_("Bitte die markierten Angaben prüfen."), errors)
+    try:
+        session.execute(text("""
+            UPDATE city_endpoints SET name = :name, base_url = :base_url, jurisdiction_id = :jurisdiction,
+                   api_key = COALESCE(:api_key, api_key), service_map = CAST(:map AS jsonb), active = :active
+            WHERE id = :id
+        """), {"id": endpoint_id, "name": name, "base_url": base_url, "api_key": api_key,
+               "jurisdiction": (jurisdiction_id or "").strip() or None, "map": json.dumps(service_map),
+               "active": bool(active)})
+        session.commit()
+    except IntegrityError:
+        _name_taken(session)
+
+
+def set_active(session: Session, endpoint_id: int, active: bool) -> None:
+    """Switch an endpoint on or off."""
+    get_endpoint(session, endpoint_id)
+    session.execute(text("UPDATE city_endpoints SET active = :active WHERE id = :id"),
+                    {"id": endpoint_id, "active": bool(active)})
+    session.commit()
+
+
+def endpoint_form(session: Session, endpoint_id: int) -> dict:
+    """The editable fields of an endpoint for a form: never the key, only whether one is stored."""
+    row = session.execute(text("""
+        SELECT id, name, base_url, COALESCE(jurisdiction_id, '') AS jurisdiction_id, service_map, active,
+               api_key <> '' AS has_key
+        FROM city_endpoints WHERE id = :id
+    """), {"id": endpoint_id}).mappings().first()
+    if row is None:
+        raise NotFound(_("Diesen Endpunkt der Stadt gibt es nicht."))
+    form = dict(row)
+    form["service_map"] = "\n".join(f"{slug}={code}" for slug, code in sorted(form["service_map"].items()))
+    return form
 
 
 def list_endpoints(session: Session) -> list[dict]:

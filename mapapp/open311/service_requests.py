@@ -94,16 +94,33 @@ def parse_query(args) -> RequestQuery:
                         end=parse_datetime(args.get("end_date"), "end_date"), locale=args.get("locale"))
 
 
+def date_range(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    """The ``requested_datetime`` range to search, as GeoReport v2 defines it.
+
+    The spec: a range "may not span more than 90 days"; when not specified it "defaults to
+    most recent 90 days". So neither date → the last 90 days; only ``start_date`` → the 90
+    days from it; only ``end_date`` → the 90 days up to it; a longer (or reversed) range is
+    refused with 400.
+    """
+    if start is None and end is None:
+        end = datetime.now(timezone.utc)
+    if start is None:
+        start = end - DEFAULT_WINDOW
+    elif end is None:
+        end = start + DEFAULT_WINDOW
+    if end < start:
+        raise BadRequest(_("end_date liegt vor start_date."), {"end_date": end.isoformat()})
+    if end - start > DEFAULT_WINDOW:
+        raise BadRequest(_("Zwischen start_date und end_date dürfen höchstens 90 Tage liegen."),
+                         {"start_date": start.isoformat(), "end_date": end.isoformat()})
+    return start, end
+
+
 def _where(query: RequestQuery) -> tuple[str, dict]:
     if query.ids:
         return "i.id = ANY(:ids)", {"ids": query.ids}
-    start = query.start
-    if start is None:
-        start = (query.end or datetime.now(timezone.utc)) - DEFAULT_WINDOW
-    clauses, params = ["i.created_at >= :start"], {"start": start}
-    if query.end:
-        clauses.append("i.created_at <= :end")
-        params["end"] = query.end
+    start, end = date_range(query.start, query.end)
+    clauses, params = ["i.created_at >= :start", "i.created_at <= :end"], {"start": start, "end": end}
     if query.service_codes:
         clauses.append("i.category_slug = ANY(:codes)")
         params["codes"] = query.service_codes
@@ -142,7 +159,7 @@ def _as_request(row, base_url: str, locale: str | None) -> dict:
 
 
 def list_requests(session: Session, query: RequestQuery, base_url: str) -> list[dict]:
-    """Return the matching service requests, newest first, at most MAX_RESULTS."""
+    """Return the matching service requests, newest first, at most MAX_RESULTS (the spec's 1000)."""
     where, params = _where(query)
     rows = session.execute(text(ROWS_SQL.format(where=where)), params | {"limit": MAX_RESULTS}).mappings()
     return [_as_request(row, base_url, query.locale) for row in rows]

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
-from mapapp.organiser import accounts, exports, routes  # noqa: E402,F401  (routes attach themselves to bp)
+from mapapp.organiser import accounts, export_jobs, exports, routes  # noqa: E402,F401  (routes attach themselves to bp)

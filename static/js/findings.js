@@ -1,10 +1,13 @@
-// The findings on the map. Two sources: on `/` the findings in the visible bbox (reloaded
-// when the map moves); on a walk ALL pins of that walk, polled while the page is visible
-// with If-None-Match so an unchanged list costs a 304. Own pins (`properties.mine`) and
+// The findings on the map. Two sources: on `/` the view from /api/viewport (reloaded when the
+// map moves; zoomed out it answers count bubbles, see cells.js, zoomed in compact pins whose
+// popup loads the full finding; the browser cache revalidates it with If-None-Match); on a
+// walk ALL pins of that walk, polled while the page is visible with If-None-Match so an
+// unchanged list costs a 304. Own pins (`properties.mine`) and
 // ones not yet on the server (`properties.pending`) look different, and say so in words.
 
 import { STRINGS, format } from './strings.js';
 import { getJSON, isAbort } from './api.js';
+import { createCellLayer } from './cells.js';
 import { buildPopup, featureId, featureLabel } from './popup.js';
 
 const L = window.L;
@@ -87,6 +90,9 @@ function featureToLayer(feature, actions) {
 }
 
 const sameGeometry = (a, b) => JSON.stringify(a?.geometry) === JSON.stringify(b?.geometry);
+/** A compact pin says nothing new about a full feature with the same category and status. */
+const sameSummary = (a, b) => a.properties?.category === b.properties?.category
+  && a.properties?.status === b.properties?.status;
 
 /** True when `a` was last changed before `b` (both as stored by the server). */
 function isOlder(a, b) {
@@ -117,13 +123,18 @@ async function fetchWalkFindings(url, walkId, etag, signal) {
   return { data: await response.json(), etag: response.headers.get('ETag') };
 }
 
+/** A compact feature from /api/viewport: enough for the pin, not for the popup. */
+const isCompact = (feature) => feature?.properties?.kind === 'finding' && feature.properties.created_at === undefined;
+
 /**
  * @param {L.Map} map
- * @param {{url: string, walkId?: string|null, announce: Function, actions?: object}} options
+ * @param {{url: string, viewportUrl?: string, walkId?: string|null, announce: Function, actions?: object}} options
  *   actions: popup buttons (see popup.js), passed through to buildPopup.
  */
-export function createFindingsLayer(map, { url, walkId = null, announce, actions = {} }) {
+export function createFindingsLayer(map, { url, viewportUrl = null, walkId = null, announce, actions = {} }) {
   const group = L.featureGroup();
+  const cells = createCellLayer(map);
+  group.addLayer(cells.layer);
   // id → {layer, stamp, feature, hold}; `hold` keeps local state (a pending pin, one being
   // edited or deleted) from being overwritten by a reload until the outbox reports back.
   const entries = new Map();
@@ -137,7 +148,7 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
 
   const stampOf = (feature) => {
     const p = feature.properties ?? {};
-    return [p.updated_at ?? p.created_at ?? '', p.confirmations ?? '', p.photos?.length ?? '', p.mine ?? ''].join('|');
+    return [p.updated_at ?? p.created_at ?? p.status ?? '', p.confirmations ?? '', p.photos?.length ?? '', p.mine ?? ''].join('|');
   };
 
   function add(feature, hold = null) {
@@ -146,6 +157,7 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
     if (old && old.layer.isPopupOpen() && sameGeometry(old.feature, feature)) return updateOpen(old, feature, hold);
     if (old) group.removeLayer(old.layer);
     const layer = featureToLayer(feature, actions);
+    if (isCompact(feature)) layer.once('popupopen', () => loadFull(id));
     entries.set(id, { layer, stamp: stampOf(feature), feature, hold });
     if (hold !== 'editing' && hold !== 'deleting') group.addLayer(layer);
     return layer;
@@ -167,6 +179,17 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
     return layer;
   }
 
+  /** The popup of a compact pin opened: fetch the whole finding and show it in place. */
+  async function loadFull(id) {
+    try {
+      const full = await getJSON(`${url}/${encodeURIComponent(id)}`);
+      const entry = entries.get(id);
+      if (entry && !entry.hold && full?.geometry) add(full);
+    } catch (err) {
+      console.warn('finding load failed', err);
+    }
+  }
+
   /** Show exactly `features`; keeps unchanged layers, held ones and the one with an open popup. */
   function render(features) {
     const seen = new Set();
@@ -177,6 +200,7 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
       const entry = entries.get(id);
       if (entry && (entry.hold || entry.stamp === stampOf(feature) || entry.layer.isPopupOpen())) continue;
       if (entry && isOlder(feature, entry.feature)) continue; // a reload that started before a save
+      if (entry && isCompact(feature) && !isCompact(entry.feature) && sameSummary(entry.feature, feature)) continue;
       add(feature);
     }
     for (const [id, entry] of entries) {
@@ -184,7 +208,6 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
       group.removeLayer(entry.layer);
       entries.delete(id);
     }
-    document.body.dataset.findingsLoaded = String(features.length);
   }
 
   async function load(signal) {
@@ -193,7 +216,22 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
       etag = result.etag;
       return result.data;
     }
-    return getJSON(url, { params: { bbox: bboxOf(map), limit: FINDINGS_LIMIT }, signal });
+    return getJSON(viewportUrl, { params: { bbox: bboxOf(map), zoom: Math.floor(map.getZoom()) }, signal });
+  }
+
+  /** Draw a loaded answer: a walk's findings, or a view's cells or findings. */
+  function show(data) {
+    const features = Array.isArray(data.features) ? data.features : [];
+    if (data.mode === 'cells') {
+      render([]);
+      cells.render(features);
+    } else {
+      cells.clear();
+      render(features);
+    }
+    document.body.dataset.viewMode = data.mode ?? 'findings';
+    document.body.dataset.findingsLoaded = String(data.total ?? features.length);
+    return features;
   }
 
   async function reload() {
@@ -204,10 +242,10 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
     try {
       const data = await load(ctrl.signal);
       if (data) {
-        const features = Array.isArray(data.features) ? data.features : [];
-        render(features);
-        if (features.length >= FINDINGS_LIMIT && !truncated) announce(STRINGS.findingsTruncated);
-        truncated = features.length >= FINDINGS_LIMIT;
+        const features = show(data);
+        const full = Boolean(walkId) && features.length >= FINDINGS_LIMIT;
+        if (full && !truncated) announce(STRINGS.findingsTruncated);
+        truncated = full;
       }
       failed = false;
     } catch (err) {
@@ -251,7 +289,7 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
     group.on('add', scheduleReload); // re-enabled in the layer control
   }
 
-  function show(entry) {
+  function showEntry(entry) {
     if (!group.hasLayer(entry.layer)) group.addLayer(entry.layer);
     if (!map.hasLayer(group)) map.addLayer(group);
   }
@@ -270,7 +308,7 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
     addFeature(feature, { open = false, hold = null } = {}) {
       if (!featureId(feature) || !feature.geometry) return null;
       const layer = add(feature, hold);
-      show(entries.get(featureId(feature)));
+      showEntry(entries.get(featureId(feature)));
       if (open && !layer.isPopupOpen()) layer.openPopup();
       return layer;
     },
@@ -288,7 +326,7 @@ export function createFindingsLayer(map, { url, walkId = null, announce, actions
       if (!entry) return;
       entry.hold = null;
       entry.stamp = ''; // let the next reload refresh it
-      show(entry);
+      showEntry(entry);
     },
     remove(id) {
       const entry = entries.get(String(id));

@@ -93,7 +93,7 @@ async function init() {
 
   const refs = {};
   const findings = createFindingsLayer(map, {
-    url: config.api.findings, walkId: config.walk_id ?? null, announce, actions: popupActions(config, refs),
+    url: config.api.findings, viewportUrl: config.api.viewport ?? null, walkId: config.walk_id ?? null, announce, actions: popupActions(config, refs),
   });
   findings.layer.addTo(map);
   overlays[STRINGS.map.findings] = findings.layer;

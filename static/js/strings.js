@@ -49,6 +49,8 @@ const GERMAN = {
     draft: 'Gewählter Ort, verschiebbar',
     mine: 'Mein Fund – {category}: anzeigen',
     pending: '{category}: noch nicht gesendet',
+    cell: '{n} Funde hier – zum Vergrößern antippen',
+    cellOne: '1 Fund hier – zum Vergrößern antippen',
   },
 
   capture: {

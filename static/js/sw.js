@@ -179,7 +179,7 @@ function photoPlaceholder() {
 
 async function cacheFirst(event, cacheName, max) {
   const { request } = event;
-  const stored = await caches.match(request, MATCH);
+  const stored = (await caches.match(request, MATCH)) ?? (await unversioned(request, cacheName));
   if (stored) return stored;
   const response = await fetch(request);
   if (response.status === 200 && response.type === 'basic') {
@@ -187,4 +187,15 @@ async function cacheFirst(event, cacheName, max) {
     event.waitUntil(caches.open(cacheName).then((cache) => store(cache, request, copy, max)));
   }
   return response;
+}
+
+/**
+ * The shell stores files under their content-versioned URLs (`?v=<hash>`, as the pages ask for
+ * them); a request for the same path without `v` (a stylesheet's url(), a module import) gets
+ * this version's copy. A request with a `v` must match exactly, so a stale copy is never used.
+ */
+async function unversioned(request, cacheName) {
+  if (cacheName !== SHELL || new URL(request.url).search) return undefined;
+  const cache = await caches.open(SHELL);
+  return cache.match(request, { ...MATCH, ignoreSearch: true });
 }

@@ -1,8 +1,12 @@
 """A local stand-in for the city's Open311 endpoint, on 127.0.0.1 and a free port, in a thread.
 
 It records every request and can be told to fail the next N POSTs, to answer with a
-token only, to be slow, and what status each request has.
+token only, to be slow, what status each request has, and to lose the answer of a POST it
+has accepted (``after_accept``): ``"hang"`` stores the request and then sleeps
+``hang_seconds`` (longer than the client's timeout) before answering, ``"drop"`` stores it
+and closes the connection without an answer.
 """
+import socket
 import threading
 import time
 
@@ -17,6 +21,8 @@ class CityServer:
         self.fail_next = 0
         self.token_only = False
         self.delay = 0.0
+        self.after_accept: str | None = None
+        self.hang_seconds = 3.0
         self.statuses: dict[str, tuple[str, str]] = {}
         self.tokens: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -36,6 +42,14 @@ class CityServer:
                     return jsonify([{"code": 503, "description": "Wartungsarbeiten"}]), 503
                 self.posts.append(request.form.to_dict())
                 number = len(self.posts)
+            if self.after_accept == "hang":
+                time.sleep(self.hang_seconds)
+            elif self.after_accept == "gateway_timeout":
+                return jsonify({"error": "upstream timed out"}), 504
+            elif self.after_accept == "drop":
+                connection = request.environ["werkzeug.socket"]
+                connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
             if self.token_only:
                 self.tokens[f"tok-{number}"] = f"city-{number}"
                 return jsonify([{"token": f"tok-{number}"}]), 201

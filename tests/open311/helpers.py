@@ -1,10 +1,13 @@
 """Shared helpers of the Open311 tests: issuing keys, making concerns, parsing XML."""
+import re
 import uuid
 import xml.etree.ElementTree as ET
 
 from sqlalchemy import text
 
+from mapapp.db import db
 from mapapp.open311 import apikeys
+from tests.factories import make_finding
 
 
 def issue_key(session, name="Mängelmelder") -> tuple[int, str]:
@@ -32,3 +35,39 @@ def make_concern(session, finding_ids, status="new", category="empty_shop", note
 def xml_root(response) -> ET.Element:
     assert response.content_type.startswith("text/xml")
     return ET.fromstring(response.data)
+
+
+def confirmed(session, category="empty_shop"):
+    return make_concern(session, [make_finding(session, category=category)], status="confirmed",
+                        category=category)
+
+
+def submission(session, concern_id):
+    session.expire_all()
+    return session.execute(text("SELECT * FROM city_submissions WHERE concern_id = :id"),
+                           {"id": concern_id}).mappings().one()
+
+
+def concern(session, concern_id):
+    return session.execute(text("SELECT status, version FROM concerns WHERE id = :id"),
+                           {"id": concern_id}).one()
+
+
+def events(session, concern_id):
+    return session.execute(text(
+        "SELECT from_status, to_status, note FROM concern_events"
+        " WHERE concern_id = :id AND action = 'status_changed' ORDER BY id"), {"id": concern_id}).all()
+
+
+def _token(html):
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _db(app, func):
+    """Run ``func(session)`` in its own app context (see test_csrf_is_enforced_on_the_json_api:
+    the ``session`` fixture's context would be shared by the requests, and with it the CSRF token cache)."""
+    with app.app_context():
+        try:
+            return func(db.session)
+        finally:
+            db.session.remove()

@@ -1,5 +1,4 @@
 """Sending concerns to the city's Open311 endpoint (a local stand-in server) and following them."""
-import re
 import threading
 
 import pytest
@@ -10,47 +9,7 @@ from mapapp.open311 import city, city_endpoints
 from mapapp.open311.city_client import Open311Client
 from tests.auth.helpers import log_in
 from tests.factories import make_finding, make_user
-from tests.open311.city_server import CityServer
-from tests.open311.helpers import make_concern
-
-
-@pytest.fixture
-def server():
-    with CityServer() as running:
-        yield running
-
-
-@pytest.fixture
-def endpoint(session, server):
-    endpoint_id = city_endpoints.add_endpoint(
-        session, name="Stadt Duisburg", base_url=server.base_url, api_key="city-key-123",
-        jurisdiction_id="duisburg.de", service_map={"empty_shop": "LEER01", "cycle_path": "RAD07"})
-    yield endpoint_id
-    session.rollback()
-    session.execute(text("TRUNCATE city_endpoints CASCADE"))
-    session.commit()
-
-
-def confirmed(session, category="empty_shop"):
-    return make_concern(session, [make_finding(session, category=category)], status="confirmed",
-                        category=category)
-
-
-def submission(session, concern_id):
-    session.expire_all()
-    return session.execute(text("SELECT * FROM city_submissions WHERE concern_id = :id"),
-                           {"id": concern_id}).mappings().one()
-
-
-def concern(session, concern_id):
-    return session.execute(text("SELECT status, version FROM concerns WHERE id = :id"),
-                           {"id": concern_id}).one()
-
-
-def events(session, concern_id):
-    return session.execute(text(
-        "SELECT from_status, to_status, note FROM concern_events"
-        " WHERE concern_id = :id AND action = 'status_changed' ORDER BY id"), {"id": concern_id}).all()
+from tests.open311.helpers import _db, _token, concern, confirmed, events, make_concern, submission
 
 
 def test_sending_stores_the_city_id_and_hands_the_concern_over(session, server, endpoint):
@@ -199,20 +158,6 @@ def test_endpoint_validation(session):
     assert set(err.value.fields) == {"name", "base_url", "api_key", "service_map"}
     assert city_endpoints.parse_map(["empty_shop=LEER01", " cycle_path = RAD07 "]) == {
         "empty_shop": "LEER01", "cycle_path": "RAD07"}
-
-
-def _token(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _db(app, func):
-    """Run ``func(session)`` in its own app context (see test_csrf_is_enforced_on_the_json_api:
-    the ``session`` fixture's context would be shared by the requests, and with it the CSRF token cache)."""
-    with app.app_context():
-        try:
-            return func(db.session)
-        finally:
-            db.session.remove()
 
 
 def test_organiser_page_creates_an_endpoint_sends_and_refreshes(app, server, csrf_enabled):

@@ -129,7 +129,8 @@ def test_service_code_and_date_filters(client, session):
     start = (long_ago - timedelta(days=1)).isoformat()
     end = (long_ago + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ids(f"start_date={start.replace('+', '%2B')}&end_date={end}") == {str(old)}
-    assert ids(f"start_date={start.replace('+', '%2B')}") == {str(shop), str(cycle), str(old)}
+    assert ids(f"start_date={start.replace('+', '%2B')}") == {str(old)}  # the 90 days from start_date
+    assert ids(f"end_date={end}") == {str(old)}  # the 90 days up to end_date
     assert ids(f"service_request_id={old},{shop}") == {str(old), str(shop)}
     bad = client.get(f"{BASE}/requests.json?start_date=gestern")
     assert bad.status_code == 400 and "start_date" in bad.get_json()[0]["description"]
@@ -148,3 +149,43 @@ def test_unknown_request_is_404_in_both_formats(client):
     assert client.get(f"{BASE}/requests/3f1c0000-0000-4000-8000-000000000000.json").status_code == 404
     response = client.get(f"{BASE}/requests/kein-uuid.xml")
     assert response.status_code == 404 and xml_root(response).find("error/code").text == "404"
+
+
+def test_without_dates_the_last_90_days_and_no_longer_range(client, session):
+    recent, edge, outside = (make_finding(session) for _ in range(3))
+    now = datetime.now(timezone.utc)
+    for finding_id, age in ((recent, 1), (edge, 89), (outside, 91)):
+        session.execute(text("UPDATE findings SET created_at = :at WHERE id = :id"),
+                        {"at": now - timedelta(days=age), "id": finding_id})
+    session.commit()
+    listed = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json").get_json()}
+    assert listed == {str(recent), str(edge)}
+    assert client.get(f"{BASE}/requests/{outside}.json").status_code == 200  # still there by id
+    start = (now - timedelta(days=100)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    end = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    too_long = client.get(f"{BASE}/requests.json?start_date={start}&end_date={end}")
+    assert too_long.status_code == 400
+    [error] = too_long.get_json()
+    assert error["code"] == 400 and "90 Tage" in error["description"]
+    root = xml_root(client.get(f"{BASE}/requests.xml?start_date={start}&end_date={end}"))
+    assert root.tag == "errors" and root.find("error/code").text == "400"
+    reversed_ = client.get(f"{BASE}/requests.json?start_date={end}&end_date={start}")
+    assert reversed_.status_code == 400 and "end_date" in reversed_.get_json()[0]["description"]
+    exactly_90 = (now - timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert client.get(f"{BASE}/requests.json?start_date={exactly_90}&end_date={end}").status_code == 200
+
+
+def test_at_most_1000_requests_newest_first(client, session):
+    make_finding(session)
+    session.execute(text("""
+        INSERT INTO findings (id, category_slug, geom, ortsteil_id, stadtbezirk_id, status, created_at, updated_at)
+        SELECT gen_random_uuid(), f.category_slug, f.geom, f.ortsteil_id, f.stadtbezirk_id, f.status,
+               f.created_at - make_interval(mins => n), f.updated_at
+        FROM findings f, generate_series(1, 1004) AS n
+    """))
+    session.commit()
+    body = client.get(f"{BASE}/requests.json").get_json()
+    assert len(body) == 1000
+    stamps = [r["requested_datetime"] for r in body]
+    assert stamps == sorted(stamps, reverse=True)
+    assert len(xml_root(client.get(f"{BASE}/requests.xml"))) == 1000

@@ -1,0 +1,26 @@
+"""``GET /healthz``: the process answers (no database). ``GET /readyz``: it can serve requests."""
+from flask import jsonify
+
+from mapapp import config
+from mapapp.db import db
+from mapapp.health import bp
+from mapapp.health.checks import readiness
+
+
+@bp.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    ready, report = readiness(db.engine, config.project_dir() / "migrations")
+    if ready:
+        return jsonify(status="ready", **report)
+    return jsonify(status="unavailable", **report), 503
