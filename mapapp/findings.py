@@ -77,9 +77,14 @@ CONTEXT_SQL = """
             FROM category_attributes WHERE category_slug = :category) AS questions
 """
 
-# The insert hands back the stored Feature, so a new finding costs one statement.
+# The insert makes the participant's row when it is new and hands back the stored Feature,
+# so a new finding costs one statement.
 INSERT_SQL = f"""
-    WITH f AS (
+    WITH p AS (
+        INSERT INTO participants (id) SELECT CAST(:participant_id AS uuid)
+        WHERE CAST(:participant_id AS uuid) IS NOT NULL
+        ON CONFLICT (id) DO NOTHING
+    ), f AS (
         INSERT INTO findings (id, walk_id, category_slug, description, geom, accuracy_m,
                               attributes, urgency, participant_id)
         VALUES (:id, :walk_id, :category, :description,

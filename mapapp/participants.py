@@ -53,21 +53,15 @@ def issue_cookie() -> uuid.UUID:
 
 
 def ensure_participant(session: Session, walk_id: uuid.UUID | None = None,
-                       nickname: str | None = None, *, commit: bool = True) -> uuid.UUID:
-    """Return the current participant, making its row (and its cookie) when missing.
-
-    With ``commit=False`` the row is committed by the caller's own commit (one round trip
-    less for a new finding); a caller that rolls back loses only the row, which the next
-    request makes again for the same cookie.
-    """
+                       nickname: str | None = None) -> uuid.UUID:
+    """Return the current participant, making its row (and its cookie) when missing."""
     participant_id = issue_cookie()
     created = session.execute(
         text("""INSERT INTO participants (id, walk_id, nickname) VALUES (:id, :walk_id, :nickname)
                 ON CONFLICT (id) DO NOTHING RETURNING 1"""),
         {"id": participant_id, "walk_id": walk_id, "nickname": _clean(nickname)},
     ).first()
-    if commit:
-        session.commit()
+    session.commit()
     if not created and (nickname is not None or walk_id is not None):
         update_participant(session, participant_id, walk_id, nickname)
     return participant_id

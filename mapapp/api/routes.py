@@ -16,7 +16,7 @@ from mapapp.errors import BadRequest, ValidationFailed
 from mapapp.i18n import localize_category
 from mapapp.models import LEVELS
 from mapapp.organiser.walks import walk_detail
-from mapapp.participants import current_participant_id, ensure_participant
+from mapapp.participants import current_participant_id, ensure_participant, issue_cookie
 from mapapp.photos import service as photo_service
 from mapapp.photos.routes import storage as photo_storage
 
@@ -56,7 +56,7 @@ def refuse_bad_characters_in_parameters():
 @bp.post("/findings")
 def create_finding():
     new = parse_finding(_json_body())
-    new.participant_id = ensure_participant(db.session, commit=False)
+    new.participant_id = issue_cookie()  # its row is made by the insert (findings.INSERT_SQL)
     feature, created = findings.create_finding(db.session, new)
     response = _geojson(feature, status=201 if created else 200)
     if created:

@@ -15,7 +15,7 @@ const DATA_ENTRIES = 80; // bbox queries of the overview map would otherwise pil
 const PHOTO_ENTRIES = 150;
 // The maps only: the join page carries a form token that must not go stale in a cache.
 const PAGES = [/^\/$/, /^\/w\/[^/]+\/map\/?$/];
-const API = [/^\/api\/categories$/, /^\/api\/walks(\/[^/]+)?$/, /^\/api\/findings$/, /^\/api\/districts$/];
+const API = [/^\/api\/categories$/, /^\/api\/walks(\/[^/]+)?$/, /^\/api\/findings$/, /^\/api\/districts$/, /^\/api\/viewport$/];
 // Query parameters that select different data (a cached answer must agree on these).
 const IDENTITY_PARAMS = ['walk', 'level'];
 const STATIC = /^\/(static|vendor)\/.+\.(js|mjs|css|png|svg|woff2?)$/;

@@ -58,13 +58,14 @@ def checked_page(browser, request, **context_options):
     page = context.new_page()
     page.requests = []
     context.on("request", lambda req: page.requests.append(req.url))
-    errors = []
+    errors, failed = [], []
+    context.on("requestfailed", lambda req: failed.append(f"{req.method} {req.url}: {req.failure}"))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: msg.type == "error" and not any(t in msg.text for t in tolerated)
             and errors.append(msg.text))
     yield page
     context.close()
-    assert errors == [], f"the page logged errors: {errors}"
+    assert errors == [], f"the page logged errors: {errors}; failed requests: {failed}"
 
 
 @pytest.fixture
