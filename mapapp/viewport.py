@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp.db import tune_for_aggregates
 from mapapp.cells import HALF_WORLD, cells_sql, count_bounds_sql
 from mapapp.errors import ValidationFailed
 
@@ -101,10 +102,8 @@ def check_categories(session: Session, categories: list[str]) -> None:
 
 
 def tune_transaction(session: Session) -> None:
-    """Settings for this transaction only: the aggregation must hash in memory, not sort on disk,
-    and JIT compilation costs more than it saves on these short queries (seconds at 1M rows)."""
-    session.execute(text("SET LOCAL jit = off"))
-    session.execute(text("SET LOCAL work_mem = '32MB'"))
+    """Hash the aggregation in memory and skip JIT (see :func:`mapapp.db.tune_for_aggregates`)."""
+    tune_for_aggregates(session)
 
 
 FINDINGS_SQL = """

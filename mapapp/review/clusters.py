@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp.db import tune_for_aggregates
 from mapapp.findings import FEATURE_SQL, FROM_SQL
 
 HULL_PADDING_M = 8
@@ -130,6 +131,7 @@ def find_clusters(session: Session, *, eps_m: float = 40, min_points: int = 2, w
                          visible_categories, include_in_concern)
     groups, params = _groups_sql(query)
     params["padding"] = HULL_PADDING_M
+    tune_for_aggregates(session, "64MB")
     return session.execute(text(f"""
         {groups},
         features AS (
