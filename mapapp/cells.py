@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 
+from mapapp import finding_filters
+
 HALF_WORLD = 20037508.342789244
 EARTH_RADIUS = 6378137
 BASE_ZOOM = 16
@@ -91,10 +93,7 @@ def table_where(query, params: dict) -> str:
         clauses.append("c.category_slug = ANY(:categories)")
         params["categories"] = list(query.categories)
     if query.district:
-        clauses.append(
-            "(c.ortsteil_id IN (SELECT id FROM districts WHERE code = :district OR name = :district)"
-            " OR c.stadtbezirk_id IN (SELECT id FROM districts WHERE code = :district OR name = :district))"
-        )
+        clauses.append(finding_filters.in_district("c"))
         params["district"] = query.district
     return "".join(f" AND {clause}" for clause in clauses)
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp import attributes, categories
+from mapapp import attributes, finding_filters
 from mapapp.errors import NotFound, ValidationFailed
 
 FEATURE_SQL = """
@@ -200,10 +200,7 @@ def _filter_sql(flt: FindingFilter, viewer: uuid.UUID | None) -> tuple[str, dict
         clauses.append("ST_Intersects(f.geom, ST_MakeEnvelope(:w, :s, :e, :n, 4326))")
         params.update(zip("wsen", flt.bbox))
     if flt.district:
-        clauses.append(
-            "(f.ortsteil_id IN (SELECT id FROM districts WHERE code = :district OR name = :district)"
-            " OR f.stadtbezirk_id IN (SELECT id FROM districts WHERE code = :district OR name = :district))"
-        )
+        clauses.append(finding_filters.in_district())
         params["district"] = flt.district
     if flt.categories:
         clauses.append("f.category_slug = ANY(:categories)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import text
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from mapapp.db import tune_for_aggregates
 from mapapp.cells import HALF_WORLD, cells_sql, count_bounds_sql
 from mapapp.errors import ValidationFailed
+from mapapp import finding_filters
 
 CELL_PX = 64
 CELLS_BELOW_ZOOM = 15
@@ -65,20 +66,17 @@ def filter_sql(query, params: dict, envelope: str) -> str:
         clauses.append("f.walk_id = :walk_id")
         params["walk_id"] = query.walk_id
     if query.district:
-        clauses.append(
-            "(f.ortsteil_id IN (SELECT id FROM districts WHERE code = :district OR name = :district)"
-            " OR f.stadtbezirk_id IN (SELECT id FROM districts WHERE code = :district OR name = :district))"
-        )
+        clauses.append(finding_filters.in_district())
         params["district"] = query.district
     if query.statuses:
         clauses.append("COALESCE(k.status, f.status) = ANY(:statuses)")
         params["statuses"] = list(query.statuses)
     if query.date_from:
-        clauses.append("f.created_at >= CAST(:date_from AS date)")
+        clauses.append(finding_filters.created_from())
         params["date_from"] = query.date_from
     if query.date_to:
-        clauses.append("f.created_at < CAST(:date_to AS date)")
-        params["date_to"] = query.date_to + timedelta(days=1) if query.date_to < date.max else date.max
+        clauses.append(finding_filters.created_to())
+        params["date_to"] = query.date_to
     return " AND ".join(clauses)
 
 

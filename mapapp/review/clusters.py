@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mapapp.db import tune_for_aggregates
 from mapapp.findings import FEATURE_SQL, FROM_SQL
+from mapapp import finding_filters
 
 HULL_PADDING_M = 8
 
@@ -47,10 +48,7 @@ def _where(query: ClusterQuery) -> tuple[str, dict]:
         clauses.append("f.walk_id = :walk_id")
         params["walk_id"] = query.walk_id
     if query.district:
-        clauses.append(
-            "(f.ortsteil_id IN (SELECT id FROM districts WHERE code = :district OR name = :district)"
-            " OR f.stadtbezirk_id IN (SELECT id FROM districts WHERE code = :district OR name = :district))"
-        )
+        clauses.append(finding_filters.in_district())
         params["district"] = query.district
     for name, column in (("categories", "f.category_slug"), ("visible_categories", "f.category_slug"),
                          ("statuses", "COALESCE(k.status, f.status)")):
@@ -58,12 +56,11 @@ def _where(query: ClusterQuery) -> tuple[str, dict]:
         if value is not None:
             clauses.append(f"{column} = ANY(:{name})")
             params[name] = list(value)
-    # Whole days in Duisburg's time, both ends included.
     if query.date_from is not None:
-        clauses.append("f.created_at >= (CAST(:date_from AS date)::timestamp AT TIME ZONE 'Europe/Berlin')")
+        clauses.append(finding_filters.created_from())
         params["date_from"] = query.date_from
     if query.date_to is not None:
-        clauses.append("f.created_at < ((CAST(:date_to AS date) + 1)::timestamp AT TIME ZONE 'Europe/Berlin')")
+        clauses.append(finding_filters.created_to())
         params["date_to"] = query.date_to
     return " AND ".join(clauses) or "TRUE", params
 
