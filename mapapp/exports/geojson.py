@@ -10,21 +10,30 @@ from mapapp.exports import ExportFormat, register
 from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
-# Geometry helper columns that must not repeat inside ``properties``.
-_NOT_PROPERTIES = ("geom", "geom_wgs84", "geom_wkt", "geometry_type")
+# The rows' columns that become ``properties`` (the geometry columns do not repeat there).
+PROPERTIES = (
+    "kind", "id", "category", "category_label", "status", "title", "description", "urgency",
+    "confirmations", "walk", "walk_id", "concern_id", "ortsteil", "ortsteil_code", "stadtbezirk",
+    "stadtbezirk_code", "created_at", "updated_at", "attributes", "photos", "lat", "lon",
+    "easting", "northing",
+)
 
 
 def features_sql(selection: Selection) -> tuple[str, dict]:
-    """One row per feature, column ``feature`` = the Feature as JSON text."""
+    """One row per feature, column ``feature`` = the Feature as JSON text.
+
+    Only the columns named here are read from the rows, so PostGIS does not build the
+    geometry columns other formats need (reprojected GeoJSON, WKT) just to drop them.
+    """
     sql, params = rows_sql(selection)
-    drop = " ".join(f"- '{key}'" for key in _NOT_PROPERTIES)
+    properties = ", ".join(f"r.{column}" for column in PROPERTIES)
     return f"""
         SELECT json_build_object(
                    'type', 'Feature', 'id', r.id,
                    'geometry', r.geom_wgs84::json,
-                   'properties', to_jsonb(r) {drop}
+                   'properties', row_to_json(p)
                )::text AS feature
-        FROM ({sql}) AS r""", params
+        FROM ({sql}) AS r CROSS JOIN LATERAL (SELECT {properties}) AS p""", params
 
 
 def write(session, selection: Selection, out: BinaryIO, progress=no_progress) -> None:

@@ -40,13 +40,13 @@ class Field:
 
 @dataclass
 class Batch:
-    """Up to ``BATCH_ROWS`` rows of a layer with their WKB geometries."""
+    """Up to ``BATCH_ROWS`` rows of a layer, by column, with their WKB geometries."""
 
     geometries: np.ndarray
-    rows: list[dict]
+    columns: dict[str, tuple]
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.geometries)
 
 
 @dataclass
@@ -67,14 +67,15 @@ class Layer:
         size = size or BATCH_ROWS
         result = self.session.execute(
             text(self.sql).execution_options(stream_results=True, yield_per=size), self.params
-        ).mappings()
+        )
+        names = list(result.keys())
         empty = True
         for chunk in result.partitions(size):
-            rows = [dict(row) for row in chunk]
+            columns = dict(zip(names, zip(*chunk)))
             empty = False
-            yield Batch(np.array([bytes(row["wkb"]) for row in rows], dtype=object), rows)
+            yield Batch(np.array([bytes(wkb) for wkb in columns.pop("wkb")], dtype=object), columns)
         if empty:
-            yield Batch(np.array([], dtype=object), [])
+            yield Batch(np.array([], dtype=object), {name: () for name in names})
 
 
 _COMMON_HEAD = [
@@ -128,8 +129,14 @@ def _fields(base: list[Field], selection: Selection) -> list[Field]:
     return base + [_PHOTOS] if selection.include_photos else list(base)
 
 
-def _query(sql: str, where: str = "") -> str:
-    return f"SELECT q.*, ST_AsBinary(ST_GeomFromText(q.geom_wkt)) AS wkb FROM ({sql}) AS q {where}"
+def _query(sql: str, fields: list[Field], where: str = "") -> str:
+    """The layer's rows: only its fields' columns, so PostGIS skips the geometry texts other
+    formats need (GeoJSON in two systems), JSON as text (not parsed and encoded again), and the
+    geometry as WKB in the selection's srid."""
+    kinds = {field.source: field.kind for field in fields}
+    columns = "".join(f"CAST(q.{name} AS text) AS {name}, " if kind == "json" else f"q.{name}, "
+                      for name, kind in kinds.items())
+    return f"SELECT {columns}ST_AsBinary(ST_GeomFromText(q.geom_wkt)) AS wkb FROM ({sql}) AS q {where}"
 
 
 def layers(session, selection: Selection) -> list[Layer]:
@@ -139,14 +146,16 @@ def layers(session, selection: Selection) -> list[Layer]:
         sql, params = finding_rows_sql(selection)
         for name, kind, label in (("findings_points", "Point", "Punkte"),
                                   ("findings_lines", "LineString", "Linien")):
+            fields = _fields(FINDING_FIELDS, selection)
             result.append(Layer(name, f"Fundstellen ({label})",
                                 f"Fundstellen der Ortsbegehungen, als {label} (ohne personenbezogene Daten)",
-                                kind, _fields(FINDING_FIELDS, selection), session,
-                                _query(sql, f"WHERE q.geometry_type = '{kind}'"), params))
+                                kind, fields, session,
+                                _query(sql, fields, f"WHERE q.geometry_type = '{kind}'"), params))
     if selection.what in ("concerns", "both"):
         sql, params = concern_rows_sql(selection)
+        fields = _fields(CONCERN_FIELDS, selection)
         result.append(Layer("concerns", "Anliegen", "Anliegen der Teams, je aus einer oder mehreren Fundstellen",
-                            "Point", _fields(CONCERN_FIELDS, selection), session, _query(sql), params))
+                            "Point", fields, session, _query(sql, fields), params))
     result.append(district_layer(session, selection))
     return result
 
@@ -169,7 +178,7 @@ def district_layer(session, selection: Selection) -> Layer:
 
 def column(batch: Batch, field: Field, *, shapefile: bool = False):
     """Return ``(values, mask)`` for pyogrio: typed numpy arrays, ``mask`` True where NULL."""
-    values = [row[field.source] for row in batch.rows]
+    values = batch.columns[field.source]
     missing = np.array([value is None for value in values], dtype=bool)
     if field.kind == "int":
         data = np.array([0 if v is None else int(v) for v in values], dtype="int32")
@@ -180,17 +189,18 @@ def column(batch: Batch, field: Field, *, shapefile: bool = False):
         utc = [None if v is None else v.astimezone(timezone.utc).replace(tzinfo=None) for v in values]
         unit = "datetime64[D]" if shapefile else "datetime64[ms]"
         return np.array([np.datetime64("NaT") if v is None else np.datetime64(v) for v in utc], dtype=unit), None
-    if field.kind == "json":
-        encoded = [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True) for v in values]
+    if field.kind == "json":  # text already when read by the layer's query
+        encoded = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
+                   for v in values]
         return np.array(encoded, dtype=object), None
     return np.array([None if v is None else str(v) for v in values], dtype=object), None
 
 
 def iso_utc(batch: Batch, field: Field) -> np.ndarray:
     """The datetime ``field`` as ISO 8601 UTC text (Shapefiles hold only a date)."""
-    return np.array([None if row[field.source] is None else
-                     row[field.source].astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-                     for row in batch.rows], dtype=object)
+    return np.array([None if value is None else
+                     value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+                     for value in batch.columns[field.source]], dtype=object)
 
 
 def crs(selection: Selection) -> str:
