@@ -19,10 +19,10 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp.db import tune_for_aggregates
-from mapapp.cells import HALF_WORLD, cells_sql, count_bounds_sql
-from mapapp.errors import ValidationFailed
 from mapapp import finding_filters
+from mapapp.cells import HALF_WORLD, cells_sql, count_bounds_sql
+from mapapp.db import tune_for_aggregates
+from mapapp.errors import ValidationFailed
 
 CELL_PX = 64
 CELLS_BELOW_ZOOM = 15
@@ -99,11 +99,6 @@ def check_categories(session: Session, categories: list[str]) -> None:
         raise ValidationFailed(message, {"category": message})
 
 
-def tune_transaction(session: Session) -> None:
-    """Hash the aggregation in memory and skip JIT (see :func:`mapapp.db.tune_for_aggregates`)."""
-    tune_for_aggregates(session)
-
-
 FINDINGS_SQL = """
     WITH hits AS (
         SELECT f.id, f.category_slug, COALESCE(k.status, f.status) AS status, f.geom, f.updated_at
@@ -154,7 +149,7 @@ def viewport_geojson(session: Session, query: ViewportQuery, *, cells_below_zoom
     findings; otherwise the findings. ``total`` is the number of findings represented.
     """
     check_categories(session, query.categories)
-    tune_transaction(session)
+    tune_for_aggregates(session)
     params = dict(zip("wsen", query.bbox))
     where = filter_sql(query, params, ENVELOPE)
     cells = query.zoom < cells_below_zoom

@@ -1,4 +1,4 @@
-"""The layers the GIS exports (GeoPackage, Shapefile) share, as column arrays for pyogrio.
+"""The layers the GIS exports (GeoPackage, Shapefile) share, read from PostGIS in column batches.
 
 Findings are split by geometry type into ``findings_points`` and ``findings_lines``: a
 GeoPackage or Shapefile layer holds one geometry type, and QGIS opens typed layers
@@ -6,20 +6,17 @@ directly (a generic geometry layer makes it ask which sub-layer to load). Concer
 points; ``districts`` are the boundaries the selection touches (MultiPolygon).
 
 Geometry comes out of PostGIS already in the selection's SRID as WKB; Python only packs
-the rows, a batch at a time, into arrays. Datetimes are written in UTC (GDAL offset flag 100).
+the rows, a batch at a time, into columns; each format turns them into its writer's types.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import timezone
 
 import numpy as np
 from sqlalchemy import text
 
 from mapapp.exports.selection import Selection, concern_rows_sql, finding_rows_sql
 
-UTC_FLAG = 100  # GDAL's time zone flag for UTC
 BATCH_ROWS = 5000  # rows per write: exports of any size in bounded memory
 
 
@@ -174,33 +171,6 @@ def district_layer(session, selection: Selection) -> Layer:
         ORDER BY d.level DESC, d.code"""
     return Layer("districts", "Stadtbezirke und Ortsteile", "Grenzen der Stadtbezirke und Ortsteile Duisburgs",
                  "MultiPolygon", DISTRICT_FIELDS, session, sql, params)
-
-
-def column(batch: Batch, field: Field, *, shapefile: bool = False):
-    """Return ``(values, mask)`` for pyogrio: typed numpy arrays, ``mask`` True where NULL."""
-    values = batch.columns[field.source]
-    missing = np.array([value is None for value in values], dtype=bool)
-    if field.kind == "int":
-        data = np.array([0 if v is None else int(v) for v in values], dtype="int32")
-        return data, missing
-    if field.kind == "float":
-        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64"), None
-    if field.kind == "datetime":
-        utc = [None if v is None else v.astimezone(timezone.utc).replace(tzinfo=None) for v in values]
-        unit = "datetime64[D]" if shapefile else "datetime64[ms]"
-        return np.array([np.datetime64("NaT") if v is None else np.datetime64(v) for v in utc], dtype=unit), None
-    if field.kind == "json":  # text already when read by the layer's query
-        encoded = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
-                   for v in values]
-        return np.array(encoded, dtype=object), None
-    return np.array([None if v is None else str(v) for v in values], dtype=object), None
-
-
-def iso_utc(batch: Batch, field: Field) -> np.ndarray:
-    """The datetime ``field`` as ISO 8601 UTC text (Shapefiles hold only a date)."""
-    return np.array([None if value is None else
-                     value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-                     for value in batch.columns[field.source]], dtype=object)
 
 
 def crs(selection: Selection) -> str:

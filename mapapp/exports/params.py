@@ -1,24 +1,14 @@
 """Build a :class:`Selection` from plain strings (CLI options, query parameters); shared by CLI and route."""
 import uuid
-from datetime import date
 
 from flask_babel import gettext as _
 
 from mapapp.errors import ValidationFailed
+from mapapp.finding_filters import parse_day
 from mapapp.exports.selection import SRIDS, WHATS, Selection
 from mapapp.models import CONCERN_STATUSES
 
 TRUE = ("1", "true", "yes", "on", "ja")
-
-
-def _date(value: str | None, name: str, errors: dict) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors[name] = _("Datum im Format JJJJ-MM-TT angeben.")
-        return None
 
 
 def parse_selection(*, walk=None, district=None, categories=(), statuses=(), date_from=None,
@@ -43,7 +33,7 @@ def parse_selection(*, walk=None, district=None, categories=(), statuses=(), dat
     except ValueError:
         errors["crs"] = _("Erlaubt: 25832 oder 4326.")
         srid = 25832
-    start, end = _date(date_from, "from", errors), _date(date_to, "to", errors)
+    start, end = parse_day(date_from, "from", errors), parse_day(date_to, "to", errors)
     if start and end and start > end:
         errors["to"] = _("Das Ende liegt vor dem Anfang.")
     if errors:

@@ -10,21 +10,48 @@ import io
 import tempfile
 import warnings
 import zipfile
+from datetime import timezone
 from pathlib import Path
+
+import numpy as np
 
 from pyogrio import raw as ogr
 
 from mapapp.exports import ExportFormat, register
-from mapapp.exports.gis_layers import column, crs, iso_utc, layers
+from mapapp.exports.gis_layers import Batch, Field, crs, layers
 from mapapp.exports.progress import RowCounter, no_progress
 
 FIELD_SUFFIXES = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
+def column(batch: Batch, field: Field):
+    """Return ``(values, mask)`` for pyogrio: typed numpy arrays (datetimes as UTC dates, all
+    dBASE holds), ``mask`` True where NULL."""
+    values = batch.columns[field.source]
+    missing = np.array([value is None for value in values], dtype=bool)
+    if field.kind == "int":
+        data = np.array([0 if v is None else int(v) for v in values], dtype="int32")
+        return data, missing
+    if field.kind == "float":
+        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64"), None
+    if field.kind == "datetime":
+        utc = [None if v is None else v.astimezone(timezone.utc).replace(tzinfo=None) for v in values]
+        return np.array([np.datetime64("NaT") if v is None else np.datetime64(v) for v in utc],
+                        dtype="datetime64[D]"), None
+    return np.array([None if v is None else str(v) for v in values], dtype=object), None
+
+
+def iso_utc(batch: Batch, field: Field) -> np.ndarray:
+    """The datetime ``field`` as ISO 8601 UTC text (Shapefiles hold only a date)."""
+    return np.array([None if value is None else
+                     value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+                     for value in batch.columns[field.source]], dtype=object)
+
+
 def shapefile_columns(layer, batch):
     """Yield ``(short name, full name, description, values, mask)`` for each dBASE column."""
     for field in layer.fields:
-        values, mask = column(batch, field, shapefile=True)
+        values, mask = column(batch, field)
         if field.kind == "datetime":
             yield field.short, field.name, f"{field.description}, nur Datum", values, mask
             yield f"{field.short}_t", field.name, f"{field.description}, ISO 8601", iso_utc(batch, field), None

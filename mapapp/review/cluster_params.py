@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp.errors import ValidationFailed
+from mapapp.finding_filters import parse_day
 from mapapp.models import CONCERN_STATUSES
 
 EPS_RANGE = (1, 500)
@@ -38,16 +38,6 @@ def _number(raw: str | None, kind, default, bounds, errors: dict, name: str):
 
 def _list(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
-
-
-def _date(raw: str | None, errors: dict, name: str) -> date | None:
-    if not raw or not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        errors[name] = _("Bitte ein Datum als JJJJ-MM-TT angeben.")
-        return None
 
 
 def _check_known(session: Session, parsed: dict, errors: dict) -> None:
@@ -79,8 +69,8 @@ def parse_cluster_args(session: Session, args: Mapping[str, str]) -> dict:
         "district": (args.get("district") or "").strip() or None,
         "categories": _list(args.get("category")) or None,
         "statuses": _list(args.get("status")) or None,
-        "date_from": _date(args.get("from"), errors, "from"),
-        "date_to": _date(args.get("to"), errors, "to"),
+        "date_from": parse_day(args.get("from"), "from", errors),
+        "date_to": parse_day(args.get("to"), "to", errors),
         "include_in_concern": (args.get("in_concern") or "").strip().lower() in {"1", "true", "yes"},
     }
     if (args.get("walk") or "").strip():

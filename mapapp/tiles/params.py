@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import date
 
 from flask_babel import gettext as _
 
 from mapapp.errors import ValidationFailed
+from mapapp.finding_filters import parse_day
 from mapapp.models import CONCERN_STATUSES
 from mapapp.viewport import HALF_WORLD, M_PER_PX_Z0, ViewportQuery
 
@@ -46,16 +46,6 @@ def _int(raw: str | None, name: str, low: int, high: int, errors: dict) -> int |
     return value
 
 
-def _date(raw: str | None, name: str, errors: dict) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        errors[name] = _("Datum im Format JJJJ-MM-TT angeben.")
-        return None
-
-
 def _merc_y(lat: float) -> float:
     lat = max(-85.0511, min(85.0511, lat))
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * 6378137
@@ -87,7 +77,7 @@ def parse_filters(args, errors: dict) -> dict:
     bad = [s for s in statuses if s not in CONCERN_STATUSES]
     if bad:
         errors["status"] = _("Unbekannter Status: %(statuses)s", statuses=", ".join(bad))
-    start, end = _date(args.get("from"), "from", errors), _date(args.get("to"), "to", errors)
+    start, end = parse_day(args.get("from"), "from", errors), parse_day(args.get("to"), "to", errors)
     if start and end and start > end:
         errors["to"] = _("Das Ende liegt vor dem Anfang.")
     return {
