@@ -90,6 +90,8 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="organiser", server_default="organiser")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Raised by logout, a password change and deactivation: every earlier session is void.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 walk_categories = Table(
@@ -255,6 +257,9 @@ class Concern(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
+    # The only text of a concern written for the public (Open311 status_notes, public pages).
+    public_message: Mapped[str | None] = mapped_column(Text)
+    public_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     category_slug: Mapped[str] = mapped_column(ForeignKey("categories.slug"), index=True)
     geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")

@@ -3,6 +3,10 @@
 Two formats: ``csv`` (comma, decimal point) and ``csv-semicolon`` (semicolon and decimal comma,
 as German Excel expects). Coordinates come as latitude/longitude (WGS84) and easting/northing
 (EPSG:25832), computed in PostGIS; the geometry itself as WKT in the selection's srid.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) get a leading apostrophe, as OWASP advises against CSV injection:
+Excel and LibreOffice then show the text instead of evaluating it.
 """
 from typing import BinaryIO
 
@@ -29,6 +33,14 @@ COLUMNS = (
 _DIGITS = {"lat": 7, "lon": 7, "easting": 2, "northing": 2}
 _JSON = ("attributes", "photos")
 _TIMES = ("created_at", "updated_at")
+# Cells a person or an imported file wrote (descriptions, titles, walk and district names).
+_TEXT = ("title", "description", "walk", "category_label", "ortsteil", "stadtbezirk")
+FORMULA_START = r"^[-=+@\t\r]"  # a PostgreSQL regular expression
+
+
+def neutralised_sql(expression: str) -> str:
+    """SQL that prefixes a text starting like a spreadsheet formula with an apostrophe."""
+    return f"CASE WHEN {expression} ~ '{FORMULA_START}' THEN '''' || {expression} ELSE {expression} END"
 
 
 def _cell_sql(column: str, decimal: str) -> str:
@@ -41,6 +53,8 @@ def _cell_sql(column: str, decimal: str) -> str:
         return f"""to_char(r.{column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
     if column in _JSON:
         return f"CAST(r.{column} AS text)"
+    if column in _TEXT:
+        return neutralised_sql(f"r.{column}")
     return f"r.{column}"
 
 

@@ -4,8 +4,13 @@ A small writer rather than GDAL's KML driver, because the driver makes one folde
 layer and cannot append: here each kind (findings, concerns) is a folder with one
 sub-folder per category. Geometry is PostGIS' ``ST_AsKML``; every text is XML-escaped.
 Placemarks are named by category; the description is the finding's (or concern's) text.
+
+KML viewers render ``<description>`` as HTML, so user text is HTML-escaped before it is
+XML-escaped there: a description holding ``<script>`` shows as text, never as markup. The
+same text stays plain in ``ExtendedData`` (``title``, ``description``) for GIS clients.
 """
 import dataclasses
+import html
 from xml.sax.saxutils import escape, quoteattr
 
 from mapapp.exports import ExportFormat, register
@@ -13,7 +18,7 @@ from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import concern_rows_sql, finding_rows_sql, stream_rows
 
 KINDS = (("findings", "Fundstellen", finding_rows_sql), ("concerns", "Anliegen", concern_rows_sql))
-EXTENDED = ("id", "status", "urgency", "confirmations", "walk", "ortsteil", "stadtbezirk", "created_at")
+EXTENDED = ("id", "title", "description", "status", "urgency", "confirmations", "walk", "ortsteil", "stadtbezirk", "created_at")
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n'
         "<Document><name>mapapp</name>\n")
 
@@ -34,7 +39,7 @@ def placemark(row) -> str:
     parts = [f"<Placemark id={quoteattr(row['kind'] + '-' + row['id'])}>",
              f"<name>{_text(row['category_label'])}</name>"]
     if description:
-        parts.append(f"<description>{_text(description)}</description>")
+        parts.append(f"<description>{_text(html.escape(description))}</description>")
     parts.append(f"<ExtendedData>{data}</ExtendedData>{row['kml']}</Placemark>\n")
     return "".join(parts)
 

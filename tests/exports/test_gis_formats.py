@@ -1,5 +1,6 @@
 """GeoPackage, zipped Shapefile and KML exports, read back with pyogrio and checked in PostGIS."""
 import csv
+import html
 import io
 import json
 import uuid
@@ -156,7 +157,7 @@ def test_kml_has_folders_per_category_and_escaped_placemarks(session, data, tmp_
         labels["empty_shop"]: 2, labels["cycle_path"]: 1}
     shop_marks = findings[labels["empty_shop"]]
     assert {mark.findtext("k:name", namespaces=KML_NS) for mark in shop_marks} == {labels["empty_shop"]}
-    assert TRICKY in {mark.findtext("k:description", namespaces=KML_NS) for mark in shop_marks}
+    assert html.escape(TRICKY) in {mark.findtext("k:description", namespaces=KML_NS) for mark in shop_marks}
     assert findings[labels["cycle_path"]][0].find("k:LineString", KML_NS) is not None
     lon, lat = map(float, shop_marks[0].findtext(".//k:coordinates", namespaces=KML_NS).split(",")[:2])
     assert 6.5 < lon < 7 and 51.3 < lat < 51.6  # WGS84 always
