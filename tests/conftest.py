@@ -82,7 +82,7 @@ def clean_slate(request):
         db.session.rollback()
         db.session.execute(text("TRUNCATE findings, walks, participants, users, teams, concerns CASCADE"))
         changed = db.session.execute(text(
-            "SELECT count(*) <> 26 OR bool_or(NOT approximate) FROM districts"
+            "SELECT count(*) <> 53 OR bool_or(NOT approximate) FROM districts"
         )).scalar()
         db.session.commit()
         if changed:

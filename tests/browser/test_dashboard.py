@@ -42,8 +42,8 @@ def test_organiser_sees_table_and_district_map_served_only_from_here(desktop, se
     desktop.get_by_label("Zeilen").select_option("ortsteil")
     desktop.get_by_role("button", name="Anzeigen").click()
     expect(desktop).to_have_url(re.compile(r"level=ortsteil"))
-    expect(table.locator("tbody tr.dashboard-table__row--ortsteil")).to_have_count(19)
-    expect(frame.locator("path.leaflet-interactive")).to_have_count(19, timeout=15000)
+    expect(table.locator("tbody tr.dashboard-table__row--ortsteil")).to_have_count(46)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(46, timeout=15000)
 
     for frame_ in desktop.frames:
         assert frame_.evaluate("window.__cspViolations") == [], frame_.url

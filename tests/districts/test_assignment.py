@@ -7,6 +7,14 @@ from sqlalchemy import text
 from mapapp import districts
 from tests.factories import AFRIKA_SIEDLUNG, BISMARCKPLATZ, HAUPTBAHNHOF, RHEINHAUSEN_MARKT, make_finding
 
+# Points more than 700 m from any official Ortsteil boundary, in the Stadtbezirke whose
+# Ortsteile the default set once lacked.
+ALT_WALSUM = (51.5388, 6.6966)
+MARXLOH = (51.5012, 6.7443)
+OBERMEIDERICH = (51.4682, 6.8046)
+# Official: Mittelmeiderich; the default set's generalised edge puts it in Untermeiderich.
+WHERE_THE_SETS_DISAGREE = (51.47225, 6.76645)
+
 
 def districts_of(session, finding_id):
     return session.execute(text("""
@@ -19,7 +27,10 @@ def districts_of(session, finding_id):
     (BISMARCKPLATZ, "Alt-Homberg", "Homberg/Ruhrort/Baerl"),
     (RHEINHAUSEN_MARKT, "Rheinhausen-Mitte", "Rheinhausen"),
     (AFRIKA_SIEDLUNG, "Buchholz", "Süd"),
-    (HAUPTBAHNHOF, None, "Mitte"),
+    (HAUPTBAHNHOF, "Dellviertel", "Mitte"),
+    (ALT_WALSUM, "Alt-Walsum", "Walsum"),
+    (MARXLOH, "Marxloh", "Hamborn"),
+    (OBERMEIDERICH, "Obermeiderich", "Meiderich/Beeck"),
 ])
 def test_default_districts_assign_the_walk_areas(session, place, ortsteil, stadtbezirk):
     assert districts_of(session, make_finding(session, *place)) == (ortsteil, stadtbezirk)
@@ -29,7 +40,7 @@ def test_default_set_is_marked_approximate_and_complete(session):
     rows = session.execute(text(
         "SELECT level, count(*), bool_and(approximate), bool_and(ST_IsValid(geom)) FROM districts GROUP BY level"
     )).all()
-    assert sorted(rows) == [("ortsteil", 19, True, True), ("stadtbezirk", 7, True, True)]
+    assert sorted(rows) == [("ortsteil", 46, True, True), ("stadtbezirk", 7, True, True)]
     orphans = session.execute(text(
         "SELECT count(*) FROM districts WHERE level = 'ortsteil' AND parent_id IS NULL")).scalar()
     assert orphans == 0
@@ -47,6 +58,52 @@ def test_default_stadtbezirke_cover_the_official_city(session, geodata_ref):
         FROM official, ours
     """), {"fc": official}).scalar()
     assert uncovered_m2 < 1.0
+
+
+def test_default_ortsteile_hold_the_official_representative_points(session, geodata_ref):
+    """Each official Ortsteil's ST_PointOnSurface gets that Ortsteil from the default set,
+    unless the point lies within 200 m of the official boundary (the default set is
+    generalised to about 150 m); every point gets some Ortsteil and its Stadtbezirk."""
+    official = (geodata_ref / "duisburg_ortsteile.geojson").read_text()
+    rows = session.execute(text("""
+        WITH official AS (
+            SELECT f -> 'properties' ->> 'ot_nr' AS code, f -> 'properties' ->> 'stb_nr' AS parent_code,
+                   ST_SetSRID(ST_GeomFromGeoJSON(f -> 'geometry'), 4326) AS geom
+            FROM json_array_elements(CAST(:fc AS json) -> 'features') AS f
+        ), probe AS (
+            SELECT code, parent_code, ST_PointOnSurface(geom) AS pt,
+                   ST_Distance(ST_Transform(ST_PointOnSurface(geom), 25832),
+                               ST_Transform(ST_Boundary(geom), 25832)) AS edge_m
+            FROM official
+        )
+        SELECT p.code, p.parent_code, p.edge_m, o.code, s.code
+        FROM probe p
+        LEFT JOIN districts o ON o.level = 'ortsteil' AND ST_Covers(o.geom, p.pt)
+        LEFT JOIN districts s ON s.id = o.parent_id
+        ORDER BY p.code
+    """), {"fc": official}).all()
+    assert len(rows) == 46 and len({row[0] for row in rows}) == 46
+    wrong = [(code, ours, round(edge_m)) for code, _, edge_m, ours, _ in rows if edge_m > 200 and ours != code]
+    assert wrong == []
+    assert [code for code, parent_code, _, _, ours_parent in rows if ours_parent != parent_code] == []
+    assert sum(edge_m > 200 for _, _, edge_m, _, _ in rows) >= 40
+
+
+def test_load_default_replace_gives_old_findings_their_new_ortsteil(app, session):
+    """An install with the old default set (Ortsteile only in Stadtbezirke 4, 6, 7) gets the
+    Ortsteile of Mitte and the north with `mapapp districts load-default --replace`."""
+    session.execute(text("""
+        DELETE FROM districts WHERE level = 'ortsteil'
+        AND parent_id IN (SELECT id FROM districts WHERE level = 'stadtbezirk' AND code IN ('1', '2', '3', '5'))"""))
+    session.commit()
+    in_mitte, in_walsum = make_finding(session, *HAUPTBAHNHOF), make_finding(session, *ALT_WALSUM)
+    assert districts_of(session, in_mitte) == (None, "Mitte")
+    result = app.test_cli_runner().invoke(args=["districts", "load-default", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "46 ortsteil loaded" in result.output
+    session.expire_all()
+    assert districts_of(session, in_mitte) == ("Dellviertel", "Mitte")
+    assert districts_of(session, in_walsum) == ("Alt-Walsum", "Walsum")
 
 
 def test_official_reference_points(session, official_districts):
@@ -68,10 +125,10 @@ def test_official_set_has_all_districts(session, official_districts):
 
 
 def test_reimport_reassigns_existing_findings(session, official_districts):
-    finding_id = make_finding(session, *HAUPTBAHNHOF)
-    assert districts_of(session, finding_id) == ("Dellviertel", "Mitte")
+    finding_id = make_finding(session, *WHERE_THE_SETS_DISAGREE)
+    assert districts_of(session, finding_id) == ("Mittelmeiderich", "Meiderich/Beeck")
     districts.load_default(session, replace=True)
-    assert districts_of(session, finding_id) == (None, "Mitte")
+    assert districts_of(session, finding_id) == ("Untermeiderich", "Meiderich/Beeck")
 
 
 def test_finding_moved_by_update_is_reassigned(session):
