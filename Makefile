@@ -8,12 +8,12 @@ STAMP   := $(VENV)/.installed-stamp
 PO      := $(wildcard mapapp/translations/*/LC_MESSAGES/messages.po)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: run test install translations db data browser pg-stop clean bench serve
+.PHONY: run test install translations db data browser gdal pg-stop clean bench serve
 
 run: data
 	$(BIN)/mapapp run --host $(HOST) --port $(PORT)
 
-test: install browser
+test: install browser gdal
 	$(BIN)/mapapp pg ensure
 	$(BIN)/pytest
 
@@ -61,6 +61,11 @@ data: db
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(APT) update && $(APT) install chromium; }
+	@/usr/bin/python3 -c 'import osgeo_utils.samples.validate_gpkg' 2>/dev/null || { $(APT) update && $(APT) install python3-gdal; }
+
+# GDAL's own client (ogrinfo) for the tests of the OGC API - Features feed (tests/ogc).
+gdal:
+	@command -v ogrinfo >/dev/null 2>&1 || { $(APT) update && $(APT) install gdal-bin; }
 
 pg-stop:
 	$(BIN)/mapapp pg stop

@@ -9,6 +9,13 @@ Every setting can be changed through the environment (see README, "Production"):
 - ``GUNICORN_LOG_LEVEL``, ``GUNICORN_MAX_REQUESTS``, ``GUNICORN_CONTROL_SOCKET`` (a path: switches
   gunicorn's control socket on; off by default).
 
+Request bodies: gunicorn's ``limit_request_*`` cover only the request line and headers; body
+sizes are the app's (2 MB, photo uploads up to ``MAPAPP_PHOTO_MAX_BYTES``, 15 MB; a proxy in
+front must let those through, e.g. nginx ``client_max_body_size 80m``: five photos by multipart).
+A slow phone may take minutes to send 15 MB: threaded (gthread) workers keep reporting to the
+master meanwhile, a plain sync worker (``GUNICORN_THREADS=1``) would be killed after ``timeout``
+unless a buffering proxy receives the body first.
+
 Database connections: each worker keeps its own SQLAlchemy pool (up to 5 + 10 overflow),
 so workers × threads should stay well below PostgreSQL's ``max_connections``; the cap
 of 8 workers × 4 threads = 32 leaves room for the CLI, backups and a second app server.

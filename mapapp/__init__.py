@@ -46,6 +46,7 @@ def _blueprints():
     from mapapp.capture import bp as capture
     from mapapp.health import bp as health
     from mapapp.join import bp as join
+    from mapapp.ogc import bp as ogc
     from mapapp.open311 import bp as open311
     from mapapp.open311.city_pages import bp as city
     from mapapp.organiser import bp as organiser
@@ -55,4 +56,4 @@ def _blueprints():
     from mapapp.tiles import bp as tiles
     from mapapp.vendor import bp as vendor
 
-    return [vendor, api, capture, photos, organiser, join, pwa, review, open311, city, tiles, health]
+    return [vendor, api, capture, photos, organiser, join, pwa, review, open311, city, tiles, ogc, health]

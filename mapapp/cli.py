@@ -223,3 +223,53 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, help="mapapp: findings from neighbourhood walks.")
 def main():
     """Entry point of the ``mapapp`` console command."""
+
+
+def _loopback_only(app: Flask) -> bool:
+    from mapapp.security import LOOPBACK_HOSTS
+
+    return list(app.config.get("TRUSTED_HOSTS") or ()) == list(LOOPBACK_HOSTS)
+
+
+def host_hint(app: Flask, host: str) -> str | None:
+    """What to set when the server listens beyond this machine but answers only to localhost names."""
+    if host in ("127.0.0.1", "localhost", "::1") or not _loopback_only(app):
+        return None
+    import socket
+
+    example = json.dumps([socket.gethostname().lower(), "192.168.1.20"])
+    return ("Only the host names localhost and 127.0.0.1 are answered (any other gets 400 Bad Request).\n"
+            "To open the app from other devices, name the host names or addresses typed into their browsers,\n"
+            f"e.g. MAPAPP_TRUSTED_HOSTS='{example}' (a leading dot admits subdomains: '.lan'),\n"
+            "or set MAPAPP_PUBLIC_BASE_URL to the address participants use (join links and QR codes use it).")
+
+
+def _run_command() -> click.Command:
+    """Flask's ``run`` (same options), with mapapp's request handler (no versions in the Server
+    header) and a hint about ``TRUSTED_HOSTS`` when listening on other interfaces."""
+    from flask.cli import pass_script_info
+    from flask.cli import run_command as flask_run
+
+    @pass_script_info
+    def run(info, host, port, reload, debugger, with_threads, cert, extra_files, exclude_patterns):
+        from flask.cli import get_debug_flag, show_server_banner
+        from werkzeug.serving import run_simple
+
+        from mapapp.security import RequestHandler
+
+        app = info.load_app()
+        debug = get_debug_flag()
+        show_server_banner(debug, info.app_import_path)
+        hint = host_hint(app, host)
+        if hint:
+            click.echo(hint, err=True)
+        run_simple(host, port, app, use_reloader=debug if reload is None else reload,
+                   use_debugger=debug if debugger is None else debugger, threaded=with_threads,
+                   ssl_context=cert, extra_files=extra_files, exclude_patterns=exclude_patterns,
+                   request_handler=RequestHandler)
+
+    return click.Command("run", callback=run, params=list(flask_run.params), help=flask_run.help,
+                         short_help=flask_run.short_help)
+
+
+main.add_command(_run_command())

@@ -25,13 +25,24 @@ def var_dir() -> Path:
 
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'
+OSM_LINK = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+# The default credit; shown translated (mapapp.i18n.tile_attribution), a configured one as it is.
+OSM_ATTRIBUTION = f'&copy; {OSM_LINK}-Mitwirkende'
 
 
 class Defaults:
     """Settings every instance starts from."""
 
     JSON_SORT_KEYS = False
+    # Signed-in sessions end after this long without a request, and this long after signing in
+    # (mapapp/auth/__init__.py); logout, a new password and locking the account end them at once.
+    SESSION_IDLE_MINUTES = 120
+    SESSION_MAX_HOURS = 12
+    # The address participants and the city reach the app at, e.g. "https://mitmachen.example.org":
+    # join links, QR codes and Open311 URLs use it. Unset, they use the request's host, which must
+    # then be one of TRUSTED_HOSTS (default: localhost names only); see mapapp/public_urls.py.
+    PUBLIC_BASE_URL = ""
+    TRUSTED_HOSTS = None  # a list (MAPAPP_TRUSTED_HOSTS='["mapapp.example", ".lan"]'); None: see above
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # The pool across database restarts (see engine_options): fail fast, never keep stale connections.
@@ -44,11 +55,17 @@ class Defaults:
     TILE_MAX_ZOOM = 19
     MAP_CENTER = [51.43, 6.75]
     MAP_ZOOM = 12
+    # Who answers for the requests on the public Open311 feed (agency_responsible), by a public
+    # name (MAPAPP_PUBLIC_AGENCY_NAME): never a team's name, teams are internal.
+    PUBLIC_AGENCY_NAME = "Bürgerplattform Duisburg"
     FINDINGS_LIMIT_DEFAULT = 1000
     FINDINGS_LIMIT_MAX = 10000
     DESCRIPTION_MAX_CHARS = 2000
-    # Photos: the upload views raise the body limit for their own requests (PUT: one
-    # photo; multipart POST: a finding's worth plus 1 MB), so MAX_CONTENT_LENGTH stays small.
+    # A line finding (a stretch of cycle path) may be at most this long (mapapp/findings.py).
+    LINE_MAX_LENGTH_M = 5000
+    # Photos: the upload routes get their own body limit (PUT: one photo; multipart POST: a
+    # finding's worth plus 1 MB), set before any hook reads the body (photos/routes.py,
+    # upload_body_limit), so MAX_CONTENT_LENGTH stays small for everything else.
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 60_000_000
     PHOTOS_PER_FINDING = 5

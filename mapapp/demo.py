@@ -22,6 +22,7 @@ WALKS = [
         "description": "Rundgang vom Bismarckplatz durch die Einkaufsstraßen von Alt-Homberg.",
         "starts_at": datetime(2026, 9, 12, 10, 0, tzinfo=timezone.utc),
         "meeting": (51.4565, 6.6995),
+        "meeting_name": "Bismarckplatz, vor dem Rathaus",
         "ortsteil": "402",
         "findings": [
             ("empty_shop", 51.4571, 6.6981, "Ladenlokal seit über einem Jahr leer."),
@@ -38,6 +39,7 @@ WALKS = [
         "description": "Vom Markt zu Spielplätzen und Treffpunkten in Rheinhausen-Mitte.",
         "starts_at": datetime(2026, 9, 19, 14, 0, tzinfo=timezone.utc),
         "meeting": (51.4018, 6.7128),
+        "meeting_name": "Marktplatz Rheinhausen",
         "ortsteil": "601",
         "findings": [
             ("youth_offer", 51.4025, 6.7140, "Bolzplatz ohne Tore."),
@@ -52,6 +54,7 @@ WALKS = [
         "description": "Durch die Afrika-Siedlung in Buchholz.",
         "starts_at": datetime(2026, 9, 26, 14, 0, tzinfo=timezone.utc),
         "meeting": (51.3890, 6.7790),
+        "meeting_name": "Spielplatz in der Afrika-Siedlung",
         "ortsteil": "703",
         "findings": [
             ("youth_offer", 51.3885, 6.7800, "Kein Treffpunkt für Jugendliche im Viertel."),
@@ -82,7 +85,7 @@ def load(session: Session) -> dict:
             session, id=walk_id, title=walk["title"], topic=walk["topic"],
             description=walk["description"], starts_at=walk["starts_at"],
             meeting_lat=walk["meeting"][0], meeting_lon=walk["meeting"][1],
-            ortsteil_code=walk["ortsteil"],
+            meeting_point_name=walk["meeting_name"], ortsteil_code=walk["ortsteil"],
         )
         session.commit()
         for index, (category, lat, lon, text) in enumerate(walk["findings"]):

@@ -9,11 +9,13 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
+from flask import current_app, has_app_context
+from flask_babel import format_decimal, gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp import attributes, finding_filters
+from mapapp.config import Defaults
 from mapapp.errors import NotFound, ValidationFailed
 
 FEATURE_SQL = """
@@ -29,6 +31,7 @@ FEATURE_SQL = """
             'description', f.description,
             'status', COALESCE(k.status, f.status),
             'concern_id', f.concern_id,
+            'public_message', k.public_message,
             'accuracy_m', f.accuracy_m,
             'walk_id', f.walk_id,
             'ortsteil', o.name,
@@ -77,6 +80,30 @@ CONTEXT_SQL = """
             FROM category_attributes WHERE category_slug = :category) AS questions
 """
 
+# How far (metres) a line may stray from the Stadtbezirke. The default boundaries leave no gaps,
+# but the city's official layer, once imported, leaves slivers between neighbours (up to 0.7 m
+# wide, 1.6 km long) that a line along a boundary street runs through. A point gets no slack: its
+# Stadtbezirk must cover it (the default boundaries reach 300 m beyond the city anyway).
+LINE_SLACK_M = 2
+
+# Where the stored finding ``f`` lies, checked in the statement that stores it: ``outside`` when
+# no Stadtbezirk holds the point (or a line's middle: the trigger leaves ``stadtbezirk_id``
+# empty); for a line, ``line_problem`` is 'outside' when any part of it lies beyond the
+# Stadtbezirke near it (grown by LINE_SLACK_M) and 'too_long' beyond :line_max_m metres.
+PLACE_SQL = f"""
+    f.stadtbezirk_id IS NULL AS outside,
+    CASE WHEN GeometryType(f.geom) <> 'LINESTRING' THEN NULL
+         WHEN NOT COALESCE((
+             SELECT ST_Covers(ST_Buffer(ST_Transform(ST_Union(ST_Intersection(sb.geom, near.box)), 25832),
+                                        {LINE_SLACK_M}),
+                              ST_Transform(f.geom, 25832))
+             FROM (SELECT ST_Expand(f.geom, 0.001) AS box) AS near
+             JOIN districts sb ON sb.level = 'stadtbezirk' AND sb.geom && near.box
+         ), false) THEN 'outside'
+         WHEN ST_Length(ST_Transform(f.geom, 25832)) > :line_max_m THEN 'too_long'
+    END AS line_problem
+"""
+
 # The insert makes the participant's row when it is new and hands back the stored Feature,
 # so a new finding costs one statement.
 INSERT_SQL = f"""
@@ -93,7 +120,7 @@ INSERT_SQL = f"""
         ON CONFLICT (id) DO NOTHING
         RETURNING *
     )
-    SELECT f.stadtbezirk_id IS NULL AS outside, {FEATURE_SQL}::text AS feature
+    SELECT {PLACE_SQL}, {FEATURE_SQL}::text AS feature
     FROM f {JOINS_SQL}
 """
 
@@ -144,10 +171,24 @@ def _refuse_unknown(context, category: str, walk_id: uuid.UUID | None) -> None:
         raise ValidationFailed(_("Der Fund verweist auf etwas, das es nicht gibt."), errors)
 
 
-def refuse_outside(session: Session, geometry_fields) -> None:
-    """Undo the statement that placed a finding outside every district, and say so."""
+def place_params() -> dict:
+    """The parameters PLACE_SQL needs: LINE_MAX_LENGTH_M of the running app, else the default."""
+    config = current_app.config if has_app_context() else {}
+    return {"line_max_m": float(config.get("LINE_MAX_LENGTH_M", Defaults.LINE_MAX_LENGTH_M))}
+
+
+def refuse_misplaced(session: Session, row, geometry_fields) -> None:
+    """Undo the statement that stored a finding where PLACE_SQL says it may not lie, and say why."""
+    if row.line_problem == "outside":
+        message = _("Die Linie reicht über Duisburg hinaus.")
+    elif row.line_problem == "too_long":
+        limit_km = format_decimal(place_params()["line_max_m"] / 1000)
+        message = _("Die Linie ist länger als %(km)s km.", km=limit_km)
+    elif row.outside:
+        message = _("Dieser Ort liegt außerhalb von Duisburg.")
+    else:
+        return
     session.rollback()
-    message = _("Dieser Ort liegt außerhalb von Duisburg.")
     raise ValidationFailed(message, {name: message for name in geometry_fields})
 
 
@@ -156,7 +197,8 @@ def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
 
     A second call with the same id, also a concurrent one, stores nothing and returns
     the stored record: ``ON CONFLICT DO NOTHING`` waits for the first transaction.
-    A point outside every Stadtbezirk is refused and nothing is kept.
+    A point outside every Stadtbezirk, or a line reaching beyond them or too long, is
+    refused and nothing is kept.
     """
     params = {"id": new.id, "category": new.category, "walk_id": new.walk_id}
     context = session.execute(text(CONTEXT_SQL), params).one()
@@ -167,13 +209,12 @@ def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
     row = session.execute(text(INSERT_SQL), {
         **params, "description": new.description, "geometry": new.geometry, "accuracy_m": new.accuracy_m,
         "attributes": json.dumps(answers), "urgency": new.urgency, "participant_id": new.participant_id,
-        "viewer": new.participant_id,
+        "viewer": new.participant_id, **place_params(),
     }).first()
     if row is None:  # a concurrent request with the same id stored it first
         session.commit()
         return _stored(session, new), False
-    if row.outside:
-        refuse_outside(session, new.geometry_fields)
+    refuse_misplaced(session, row, new.geometry_fields)
     session.commit()
     return row.feature, True
 

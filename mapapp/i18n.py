@@ -24,6 +24,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, gettext
 from werkzeug.utils import cached_property
 
+from mapapp.config import OSM_ATTRIBUTION, OSM_LINK
 from mapapp.js_strings import JS_STRINGS
 
 DEFAULT_LANGUAGE = "de"
@@ -153,6 +154,16 @@ def translate_label(label_de: str | None, label_en: str | None = None) -> str:
     if translated == label_de and current_language() == "en" and label_en:
         return label_en
     return translated
+
+
+def tile_attribution(configured: str | None) -> str:
+    """The map tiles' credit (HTML): OpenStreetMap's default one in the request's language.
+
+    A credit the operator configured (``TILE_ATTRIBUTION``) is shown as it is.
+    """
+    if configured != OSM_ATTRIBUTION:
+        return configured or ""
+    return gettext("© %(osm)s-Mitwirkende", osm=OSM_LINK)
 
 
 def category_label(row) -> str:

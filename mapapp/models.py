@@ -120,6 +120,7 @@ class Walk(db.Model):
     stadtbezirk_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
     ortsteil_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
     meeting_point = mapped_column(Geometry("POINT", srid=4326, spatial_index=True))
+    meeting_point_name: Mapped[str | None] = mapped_column(String(200))
     route = mapped_column(Geometry("LINESTRING", srid=4326, spatial_index=True))
     join_code: Mapped[str] = mapped_column(
         String(16), unique=True, server_default=text("substr(md5(random()::text), 1, 8)")

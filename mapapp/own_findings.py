@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from mapapp import attributes
 from mapapp.errors import Forbidden, NotFound
-from mapapp.findings import check_category, feature_json, refuse_outside
+from mapapp.findings import PLACE_SQL, check_category, feature_json, place_params, refuse_misplaced
+from mapapp.review.concerns import note_participant_edit, note_participant_withdrawal
 
 
 @dataclass
@@ -26,7 +27,7 @@ class FindingChanges:
 def _lock_own(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None):
     """Lock the finding for change; refuse anyone but the participant who made it."""
     row = session.execute(
-        text("""SELECT participant_id, walk_id, category_slug, attributes
+        text("""SELECT participant_id, walk_id, category_slug, attributes, concern_id
                 FROM findings WHERE id = :id FOR UPDATE"""),
         {"id": finding_id},
     ).mappings().first()
@@ -41,7 +42,11 @@ def _lock_own(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID
 
 def update_finding(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None,
                    changes: FindingChanges) -> str:
-    """Apply ``changes`` to one's own finding; return the updated Feature (JSON text)."""
+    """Apply ``changes`` to one's own finding; return the updated Feature (JSON text).
+
+    A finding grouped into a concern puts what changed on the concern's trail (see
+    ``note_participant_edit``) in the same transaction.
+    """
     current = _lock_own(session, finding_id, participant_id)
     values = dict(changes.fields)
     category = values.get("category", current["category_slug"])
@@ -56,14 +61,27 @@ def update_finding(session: Session, finding_id: uuid.UUID, participant_id: uuid
         values["geometry"] = changes.geometry
     if assignments:
         row = session.execute(
-            text(f"UPDATE findings SET {', '.join(assignments)} WHERE id = :id RETURNING stadtbezirk_id"),
-            {**values, "id": finding_id},
+            text(f"""UPDATE findings AS f SET {', '.join(assignments)} FROM findings old
+                     WHERE f.id = :id AND old.id = f.id
+                     RETURNING {PLACE_SQL}, f.category_slug, {CHANGED_SQL} AS changed"""),
+            {**values, "id": finding_id, **place_params()},
         ).first()
-        if row.stadtbezirk_id is None:
-            refuse_outside(session, changes.geometry_fields)
+        refuse_misplaced(session, row, changes.geometry_fields)
+        note_participant_edit(session, finding_id, current["concern_id"], row.changed, row.category_slug)
     session.commit()
     return feature_json(session, finding_id, viewer=participant_id)
 
+
+# What an UPDATE really changed, by the names a concern's trail uses: ``f`` is the row
+# after it, ``old`` the row before (a FROM item sees the statement's snapshot).
+CHANGED_SQL = """array_remove(ARRAY[
+    CASE WHEN f.category_slug IS DISTINCT FROM old.category_slug THEN 'category' END,
+    CASE WHEN ST_AsEWKB(f.geom) IS DISTINCT FROM ST_AsEWKB(old.geom)
+              OR f.accuracy_m IS DISTINCT FROM old.accuracy_m THEN 'place' END,
+    CASE WHEN f.description IS DISTINCT FROM old.description THEN 'description' END,
+    CASE WHEN f.attributes IS DISTINCT FROM old.attributes THEN 'attributes' END,
+    CASE WHEN f.urgency IS DISTINCT FROM old.urgency THEN 'urgency' END
+], NULL)"""
 
 _ASSIGNMENTS = {
     "category": "category_slug = :category",
@@ -77,12 +95,14 @@ _ASSIGNMENTS = {
 def delete_finding(session: Session, finding_id: uuid.UUID, participant_id: uuid.UUID | None) -> list[str]:
     """Delete one's own finding with its photo records and +1s; return the photos' stored hashes.
 
+    A grouped finding leaves an entry on its concern's trail (``note_participant_withdrawal``).
     The caller removes the photo files that no other photo shares.
     """
-    _lock_own(session, finding_id, participant_id)
+    current = _lock_own(session, finding_id, participant_id)
     stored = session.execute(
         text("DELETE FROM photos WHERE finding_id = :id RETURNING stored_sha256"), {"id": finding_id}
     ).scalars().all()
     session.execute(text("DELETE FROM findings WHERE id = :id"), {"id": finding_id})
+    note_participant_withdrawal(session, finding_id, current["concern_id"])
     session.commit()
     return sorted(set(stored))

@@ -2,15 +2,23 @@
 
 Joining a walk needs no account and no personal data; the cookie lets a participant
 edit and delete their own findings and mark which pins on the map are theirs.
+
+The pages that capture findings issue the cookie (``issue_cookie``); its database row is made
+on first use. A +1 needs the cookie (``require_participant``): only our pages issue it, and
+SameSite=Lax keeps it off cross-site POSTs, so requests that never loaded a page cannot
+raise a count, one new participant per request.
 """
 from __future__ import annotations
 
 import uuid
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from mapapp.errors import Forbidden
 
 COOKIE = "mapapp_participant"
 NEW_ID = "mapapp.new_participant_id"
@@ -65,6 +73,23 @@ def ensure_participant(session: Session, walk_id: uuid.UUID | None = None,
     if not created and (nickname is not None or walk_id is not None):
         update_participant(session, participant_id, walk_id, nickname)
     return participant_id
+
+
+class ParticipantRequired(Forbidden):
+    """The request carries no participant cookie, which the pages always have."""
+
+    code = "participant_required"
+
+
+def require_participant(session: Session) -> uuid.UUID:
+    """Return the participant of the request's cookie, making its row on first use.
+
+    A request without a valid cookie is refused: it did not come from our pages.
+    """
+    if current_participant_id() is None:
+        message = _("Bitte öffne zuerst die Karte, dann kannst du Funde bestätigen.")
+        raise ParticipantRequired(message, {COOKIE: message})
+    return ensure_participant(session)
 
 
 def update_participant(session: Session, participant_id: uuid.UUID, walk_id: uuid.UUID | None,

@@ -23,6 +23,11 @@ def exifr_dir() -> Path:
     return project_dir() / "node_modules" / "exifr" / "dist"
 
 
+def markercluster_dir() -> Path:
+    """Leaflet.markercluster from ``npm ci``: groups overlapping pins, spiderfies identical ones."""
+    return project_dir() / "node_modules" / "leaflet.markercluster" / "dist"
+
+
 @bp.get("/leaflet/<path:filename>")
 def leaflet(filename):
     return send_from_directory(leaflet_dir(), filename)
@@ -31,6 +36,14 @@ def leaflet(filename):
 @bp.get("/exifr/<path:filename>")
 def exifr(filename):
     dist = exifr_dir()
+    if not dist.is_dir():
+        abort(404)
+    return send_from_directory(dist, filename, mimetype=_mimetype(filename))
+
+
+@bp.get("/markercluster/<path:filename>")
+def markercluster(filename):
+    dist = markercluster_dir()
     if not dist.is_dir():
         abort(404)
     return send_from_directory(dist, filename, mimetype=_mimetype(filename))

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 
 def list_walks(session: Session) -> list[dict]:
-    """Return all walks, next first, with their districts, meeting point and finding count."""
+    """Return all walks, next first, with their districts, meeting point (and its name) and finding count."""
     rows = session.execute(text("""
         SELECT w.id, w.title, w.topic, w.description, w.starts_at,
                sb.code AS stadtbezirk_code, sb.name AS stadtbezirk,
                ot.code AS ortsteil_code, ot.name AS ortsteil,
-               ST_AsGeoJSON(w.meeting_point, 7)::json AS meeting_point,
+               ST_AsGeoJSON(w.meeting_point, 7)::json AS meeting_point, w.meeting_point_name,
                (SELECT count(*) FROM findings f WHERE f.walk_id = w.id) AS findings
         FROM walks w
         LEFT JOIN districts sb ON sb.id = w.stadtbezirk_id
@@ -30,6 +30,7 @@ def list_walks(session: Session) -> list[dict]:
 def upsert_walk(
     session: Session, *, id: uuid.UUID, title: str, topic: str | None, description: str | None,
     starts_at: datetime | None, meeting_lat: float, meeting_lon: float, ortsteil_code: str | None,
+    meeting_point_name: str | None = None,
 ) -> None:
     """Create or update a walk; its Stadtbezirk follows from the Ortsteil or the meeting point."""
     session.execute(
@@ -41,9 +42,9 @@ def upsert_walk(
                   AND (d.code = :ortsteil_code OR (:ortsteil_code IS NULL AND ST_Covers(d.geom, point.g)))
                 ORDER BY d.id LIMIT 1
             )
-            INSERT INTO walks (id, title, topic, description, starts_at, meeting_point,
+            INSERT INTO walks (id, title, topic, description, starts_at, meeting_point, meeting_point_name,
                                ortsteil_id, stadtbezirk_id)
-            SELECT :id, :title, :topic, :description, :starts_at, point.g, ortsteil.id,
+            SELECT :id, :title, :topic, :description, :starts_at, point.g, :meeting_point_name, ortsteil.id,
                    COALESCE(ortsteil.parent_id, (
                        SELECT d.id FROM districts d
                        WHERE d.level = 'stadtbezirk' AND ST_Covers(d.geom, point.g) LIMIT 1))
@@ -51,8 +52,10 @@ def upsert_walk(
             ON CONFLICT (id) DO UPDATE SET
                 title = EXCLUDED.title, topic = EXCLUDED.topic, description = EXCLUDED.description,
                 starts_at = EXCLUDED.starts_at, meeting_point = EXCLUDED.meeting_point,
+                meeting_point_name = EXCLUDED.meeting_point_name,
                 ortsteil_id = EXCLUDED.ortsteil_id, stadtbezirk_id = EXCLUDED.stadtbezirk_id
         """),
         dict(id=id, title=title, topic=topic, description=description, starts_at=starts_at,
-             lat=meeting_lat, lon=meeting_lon, ortsteil_code=ortsteil_code),
+             lat=meeting_lat, lon=meeting_lon, ortsteil_code=ortsteil_code,
+             meeting_point_name=meeting_point_name),
     )

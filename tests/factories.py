@@ -32,13 +32,13 @@ def make_finding(session, lat=BISMARCKPLATZ[0], lon=BISMARCKPLATZ[1], category="
 
 
 def make_walk(session, title="Ortsbegehung Alt-Homberg", lat=BISMARCKPLATZ[0], lon=BISMARCKPLATZ[1],
-              ortsteil_code=None) -> uuid.UUID:
+              ortsteil_code=None, meeting_point_name=None, description=None) -> uuid.UUID:
     """Store one walk and return its id."""
     walk_id = uuid.uuid4()
     walks.upsert_walk(
-        session, id=walk_id, title=title, topic="Einzelhandel", description=None,
+        session, id=walk_id, title=title, topic="Einzelhandel", description=description,
         starts_at=datetime(2026, 9, 12, 10, tzinfo=timezone.utc),
-        meeting_lat=lat, meeting_lon=lon, ortsteil_code=ortsteil_code,
+        meeting_lat=lat, meeting_lon=lon, ortsteil_code=ortsteil_code, meeting_point_name=meeting_point_name,
     )
     session.commit()
     return walk_id

@@ -22,6 +22,8 @@ def test_demo_load_is_idempotent(app, session):
     assert counts == (3, 10)
     wrong = session.execute(text("SELECT count(*) FROM findings WHERE stadtbezirk_id IS NULL")).scalar()
     assert wrong == 0
+    unnamed = session.execute(text("SELECT count(*) FROM walks WHERE meeting_point_name IS NULL")).scalar()
+    assert unnamed == 0
 
 
 def test_districts_import_and_list(app, official_districts):

@@ -36,6 +36,7 @@ def test_es_modules_are_not_versioned(app, client):
 @pytest.mark.parametrize("endpoint, filename", [
     ("static", "css/app.css"), ("static", "icons/icon-192.png"),
     ("vendor.leaflet", "leaflet.js"), ("vendor.exifr", "lite.esm.js"),
+    ("vendor.markercluster", "leaflet.markercluster.js"), ("vendor.markercluster", "MarkerCluster.css"),
 ])
 def test_versioned_url_is_cached_for_a_year(app, client, endpoint, filename):
     url = asset_url(app, endpoint, filename)

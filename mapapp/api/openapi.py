@@ -1,5 +1,10 @@
 """The OpenAPI 3.1 description of the JSON API, served at ``/api/openapi.json``."""
+from flask import current_app, has_app_context
+
 from mapapp.api.schemas import FindingIn, FindingPatch
+from mapapp.config import Defaults
+from mapapp.models import CONCERN_STATUSES
+from mapapp.tiles.params import MAX_ZOOM
 
 ERROR = {
     "type": "object",
@@ -30,6 +35,10 @@ FEATURE = {
                 "icon": {"type": "string"},
                 "description": {"type": ["string", "null"]},
                 "status": {"type": "string"},
+                "concern_id": {"type": ["string", "null"], "format": "uuid",
+                               "description": "The concern (Anliegen) a team grouped the finding into"},
+                "public_message": {"type": ["string", "null"],
+                                   "description": "The concern's message to the public; internal notes never appear"},
                 "accuracy_m": {"type": ["number", "null"]},
                 "walk_id": {"type": ["string", "null"], "format": "uuid"},
                 "ortsteil": {"type": ["string", "null"]},
@@ -55,7 +64,31 @@ ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string",
 COUNT = {"description": "The number of +1s", "content": {"application/json": {"schema": {
     "type": "object", "properties": {"confirmations": {"type": "integer"}}}}}}
 
-WALKS = {"type": "object", "required": ["walks"], "properties": {"walks": {"type": "array"}}}
+_TEXT = {"type": ["string", "null"]}
+WALK = {
+    "type": "object",
+    "required": ["id", "title", "meeting_point", "meeting_point_name"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "title": {"type": "string"},
+        "topic": _TEXT,
+        "description": _TEXT,
+        "starts_at": {"type": ["string", "null"], "format": "date-time"},
+        "meeting_point": {"type": ["object", "null"], "description": "GeoJSON Point"},
+        "meeting_point_name": {**_TEXT, "description": "Where to meet in words, e.g. 'Bismarckplatz, vor dem Rathaus'"},
+        "ortsteil": _TEXT, "ortsteil_code": _TEXT, "stadtbezirk": _TEXT, "stadtbezirk_code": _TEXT,
+    },
+}
+WALKS = {"type": "object", "required": ["walks"], "properties": {"walks": {"type": "array", "items": {
+    **WALK, "properties": {**WALK["properties"], "findings": {"type": "integer"}}}}}}
+WALK_DETAIL = {**WALK, "properties": {
+    **WALK["properties"],
+    "ends_at": {"type": ["string", "null"], "format": "date-time"},
+    "join_code": {"type": "string"},
+    "route": {"type": ["object", "null"], "description": "GeoJSON LineString"},
+    "bounds": {"type": ["array", "null"], "description": "[[south, west], [north, east]]"},
+    "categories": {"type": "array", "items": {"type": "string"}},
+}}
 CATEGORIES = {"type": "object", "required": ["categories"], "properties": {"categories": {"type": "array"}}}
 
 
@@ -75,18 +108,37 @@ def _error(description):
     return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
 
 
-def _query(name, description, schema=None):
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema or {"type": "string"}}
+EMPTY = {"type": "string", "maxLength": 0}
+UUID = {"type": "string", "format": "uuid"}
+DAY = {"type": "string", "format": "date"}
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+BBOX = {"type": "string", "pattern": f"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$",
+        "description": "Also: -180 <= W < E <= 180, -90 <= S < N <= 90"}
+_STATUS = "|".join(CONCERN_STATUSES)
+STATUSES = {"type": "string", "pattern": f"^(?:{_STATUS})(?:,(?:{_STATUS}))*$"}
+
+
+def _query(name, description, schema=None, required=False):
+    """A query parameter. An optional one given empty (``walk=``, as a form sends it) is one not
+    given, everywhere in the API; its schema says so when it would otherwise refuse ``""``."""
+    schema = schema or {"type": "string"}
+    if not required and (schema.get("type") != "string" or {"format", "pattern", "minLength", "enum"} & set(schema)):
+        schema = {"anyOf": [schema, EMPTY]}
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _config(name: str):
+    """A setting of the running app (the document describes it), else its default."""
+    return (current_app.config if has_app_context() else {}).get(name, getattr(Defaults, name))
 
 
 VIEW_FILTERS = [
     _query("category", "Category slug(s), comma-separated"),
-    _query("walk", "Walk id", {"type": "string", "format": "uuid"}),
+    _query("walk", "Walk id", UUID),
     _query("district", "Code or name of an Ortsteil or Stadtbezirk"),
-    _query("status", "Status(es), comma-separated (a concern's status once merged)"),
-    _query("from", "Created on or after (YYYY-MM-DD)", {"type": "string", "format": "date"}),
-    _query("to", "Created on or before (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+    _query("status", "Status(es), comma-separated (a concern's status once merged)", STATUSES),
+    _query("from", "Created on or after (YYYY-MM-DD)", DAY),
+    _query("to", "Created on or before (YYYY-MM-DD)", DAY),
 ]
 VIEWPORT = {
     "type": "object",
@@ -103,7 +155,9 @@ VIEWPORT = {
         }}},
     },
 }
-TILE_COORD = {"type": "integer", "minimum": 0}
+TILE_COORDS = {"z": {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
+               "x": {"type": "integer", "minimum": 0, "description": "Below 2^z (else 404)"},
+               "y": {"type": "integer", "minimum": 0, "description": "Below 2^z (else 404)"}}
 
 
 def viewport_paths() -> dict:
@@ -113,9 +167,9 @@ def viewport_paths() -> dict:
         "/api/viewport": {"get": {
             "summary": "The map view: aggregate cells zoomed out (or when crowded), compact findings zoomed in",
             "parameters": [
-                {**_query("bbox", "W,S,E,N in longitude/latitude"), "required": True},
-                {**_query("zoom", "Map zoom (0-22); cells below 15", {"type": "integer", "minimum": 0,
-                                                                       "maximum": 22}), "required": True},
+                _query("bbox", "W,S,E,N in longitude/latitude", BBOX, required=True),
+                _query("zoom", "Map zoom (0-22); cells below 15",
+                       {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, required=True),
                 *VIEW_FILTERS,
             ],
             "responses": {
@@ -127,14 +181,15 @@ def viewport_paths() -> dict:
         }},
         "/tiles/findings/{z}/{x}/{y}.mvt": {"get": {
             "summary": "Mapbox Vector Tile, layer `findings`: points with `count` below zoom 15, findings above",
-            "parameters": [{"name": name, "in": "path", "required": True, "schema": TILE_COORD}
-                           for name in ("z", "x", "y")] + VIEW_FILTERS,
+            "parameters": [{"name": name, "in": "path", "required": True, "schema": schema}
+                           for name, schema in TILE_COORDS.items()] + VIEW_FILTERS,
             "responses": {
                 "200": {"description": "The tile (empty body: no findings)", "headers": {"ETag": HEADER},
                         "content": {"application/vnd.mapbox-vector-tile": {
                             "schema": {"type": "string", "format": "binary"}}}},
                 "304": {"description": "Not modified (If-None-Match)"},
-                "404": {"description": "Not a tile path"},
+                "404": {"description": "Not a tile: x or y beyond the zoom's grid (JSON naming them), "
+                                       "or not a tile path"},
                 "422": _error("A tile coordinate or parameter is not valid"),
                 "503": {**_error("The database is not reachable"), "headers": {"Retry-After": HEADER}},
             },
@@ -173,11 +228,13 @@ def _document() -> dict:
                 "get": {
                     "summary": "Findings as a GeoJSON FeatureCollection",
                     "parameters": [
-                        _query("bbox", "W,S,E,N in longitude/latitude"),
+                        _query("bbox", "W,S,E,N in longitude/latitude", BBOX),
                         _query("district", "Code or name of an Ortsteil or Stadtbezirk"),
                         _query("category", "Category slug(s), comma-separated"),
-                        _query("walk", "Walk id", {"type": "string", "format": "uuid"}),
-                        _query("limit", "At most this many, newest first", {"type": "integer"}),
+                        _query("walk", "Walk id", UUID),
+                        _query("limit", "At most this many, newest first", {
+                            "type": "integer", "minimum": 1, "maximum": _config("FINDINGS_LIMIT_MAX"),
+                            "default": _config("FINDINGS_LIMIT_DEFAULT")}),
                     ],
                     "responses": {"200": {"description": "Findings", **_geojson("FeatureCollection")},
                                   "422": _error("A parameter is not valid")},
@@ -208,11 +265,14 @@ def _document() -> dict:
                 "get": {
                     "summary": "Other participants' findings of a category nearby, nearest first",
                     "parameters": [
-                        _query("lat", "Latitude", {"type": "number"}),
-                        _query("lon", "Longitude", {"type": "number"}),
-                        _query("category", "Category slug"),
-                        _query("radius", "Metres (default 30, at most 200)", {"type": "number"}),
-                        _query("walk", "Walk id", {"type": "string", "format": "uuid"}),
+                        _query("lat", "Latitude", {"type": "number", "minimum": -90, "maximum": 90},
+                               required=True),
+                        _query("lon", "Longitude", {"type": "number", "minimum": -180, "maximum": 180},
+                               required=True),
+                        _query("category", "Category slug", {"type": "string", "minLength": 1, "maxLength": 40},
+                               required=True),
+                        _query("radius", "Metres", {"type": "number", "minimum": 1, "maximum": 200, "default": 30}),
+                        _query("walk", "Walk id", UUID),
                     ],
                     "responses": {"200": {"description": "Findings with distance_m", **_geojson("FeatureCollection")},
                                   "422": _error("A parameter is not valid")},
@@ -220,15 +280,18 @@ def _document() -> dict:
             },
             "/api/findings/{id}/confirmations": {
                 "parameters": [ID],
-                "post": {"summary": "+1: I saw this too (once per participant)",
-                         "responses": {"201": COUNT, "200": COUNT, "404": _error("No such finding"),
-                                       "422": _error("One's own finding")}},
+                "post": {"summary": "+1: I saw this too (once per participant, who needs the cookie the map pages set)",
+                         "requestBody": {"required": True, "description": "Send `{}`; only its Content-Type matters",
+                                         "content": {"application/json": {"schema": {"type": "object"}}}},
+                         "responses": {"201": COUNT, "200": COUNT,
+                                       "403": _error("No participant cookie (error `participant_required`)"),
+                                       "404": _error("No such finding"), "422": _error("One's own finding")}},
                 "delete": {"summary": "Take back one's +1", "responses": {"200": COUNT}},
             },
             "/api/districts": {
                 "get": {
                     "summary": "Districts with finding counts per category",
-                    "parameters": [_query("level", "stadtbezirk or ortsteil",
+                    "parameters": [_query("level", "stadtbezirk (default) or ortsteil",
                                           {"type": "string", "enum": ["stadtbezirk", "ortsteil"]})],
                     "responses": {"200": {"description": "Districts", **_geojson("FeatureCollection")},
                                   "422": _error("Unknown level")},
@@ -236,14 +299,14 @@ def _document() -> dict:
             },
             "/api/categories": {"get": {
                 "summary": "Categories with their questions",
-                "parameters": [_query("walk", "Only what this walk offers", {"type": "string", "format": "uuid"})],
+                "parameters": [_query("walk", "Only what this walk offers", UUID)],
                 "responses": {"200": _json("Categories", CATEGORIES)},
             }},
             "/api/walks": {"get": {"summary": "Walks", "responses": {"200": _json("Walks", WALKS)}}},
             "/api/walks/{ref}": {"get": {
                 "summary": "One walk by id or join code: route, bounds, meeting point, categories",
                 "parameters": [{"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json("The walk", {"type": "object"}), "404": _error("No such walk")},
+                "responses": {"200": _json("The walk", WALK_DETAIL), "404": _error("No such walk")},
             }},
             **viewport_paths(),
         },
@@ -260,15 +323,17 @@ def _document() -> dict:
 
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
+JSON_WRITE_METHODS = ("post", "put", "patch")
 
 
 def add_common_responses(path: str, item: dict) -> None:
     """Add the answers every operation under ``/api/`` can give, in place.
 
     The app answers them uniformly (mapapp/errors.py): a path parameter the route does not
-    accept is a 404, a body that is not JSON a 400, one over MAX_CONTENT_LENGTH a 413, too many
-    writes a 429, a lost database a 503 with Retry-After; a GET with a matching If-None-Match
-    is a 304 and its 200 carries the ETag.
+    accept is a 404, a body that is not JSON a 400, one over MAX_CONTENT_LENGTH a 413, a write
+    whose Content-Type is not JSON a 415 (mapapp/api/routes.py), too many writes a 429, a lost
+    database a 503 with Retry-After; a GET with a matching If-None-Match is a 304 and its 200
+    carries the ETag.
     """
     for method, operation in item.items():
         if method == "parameters":
@@ -281,6 +346,8 @@ def add_common_responses(path: str, item: dict) -> None:
         if "requestBody" in operation:
             responses.setdefault("400", _error("The body is not a JSON object"))
             responses.setdefault("413", _error("The body is too large"))
+        if method in JSON_WRITE_METHODS:
+            responses.setdefault("415", _error("The Content-Type is not application/json (nor …+json)"))
         if method in WRITE_METHODS:
             responses.setdefault("429", _error("Too many writes; retry later"))
         ok = responses.get("200", {})

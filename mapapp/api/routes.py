@@ -9,14 +9,14 @@ from mapapp.api import bp
 from mapapp.api.openapi import openapi_document
 from mapapp.api.schemas import (
     parse_finding, parse_finding_filter, parse_finding_patch, parse_nearby, parse_optional_uuid,
-    refuse_bad_characters,
+    refuse_bad_characters, require_json_media_type,
 )
 from mapapp.db import db
 from mapapp.errors import BadRequest, ValidationFailed
 from mapapp.i18n import localize_category
 from mapapp.models import LEVELS
 from mapapp.organiser.walks import walk_detail
-from mapapp.participants import current_participant_id, ensure_participant, issue_cookie
+from mapapp.participants import current_participant_id, issue_cookie, require_participant
 from mapapp.photos import service as photo_service
 from mapapp.photos.routes import storage as photo_storage
 
@@ -51,6 +51,25 @@ def refuse_bad_characters_in_parameters():
     if request.path.startswith(GUARDED_PREFIXES):
         form = request.form.to_dict(flat=False)  # parsed only for form bodies (Open311 POST)
         refuse_bad_characters(request.args.to_dict(flat=False), request.view_args, form)
+
+
+# Writes under /api/ must declare JSON: a cross-site page can POST a text/plain, form or
+# multipart body without asking (a form, a no-cors fetch), but never application/json. PUT and
+# PATCH follow the same rule; a DELETE carries no body and always needs a CORS preflight,
+# which this app does not answer.
+JSON_WRITE_METHODS = ("POST", "PUT", "PATCH")
+
+
+@bp.before_app_request
+def require_json_writes():
+    """Refuse a write under ``/api/`` whose Content-Type is not JSON (415), even with no body.
+
+    Photo uploads are image bytes or multipart forms, so not JSON. They need the participant
+    cookie of the finding's author, which SameSite=Lax keeps off cross-site requests.
+    """
+    if (request.method in JSON_WRITE_METHODS and request.path.startswith("/api/")
+            and request.endpoint is not None and request.blueprint != "photos"):
+        require_json_media_type(request.mimetype)
 
 
 @bp.post("/findings")
@@ -97,7 +116,7 @@ def nearby_findings():
 
 @bp.post("/findings/<uuid:finding_id>/confirmations")
 def confirm_finding(finding_id):
-    participant_id = ensure_participant(db.session)
+    participant_id = require_participant(db.session)
     count, created = confirmations.confirm(db.session, finding_id, participant_id)
     return jsonify(confirmations=count), 201 if created else 200
 
@@ -112,7 +131,7 @@ def unconfirm_finding(finding_id):
 
 @bp.get("/districts")
 def list_districts():
-    level = request.args.get("level", "stadtbezirk")
+    level = request.args.get("level") or "stadtbezirk"
     if level not in LEVELS:
         raise ValidationFailed(_("Unbekannte Ebene."), {"level": _("Erlaubt: %(levels)s", levels=", ".join(LEVELS))})
     return _geojson(districts.districts_geojson(db.session, level))

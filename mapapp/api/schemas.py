@@ -6,19 +6,30 @@ import math
 import uuid
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
 
 from flask_babel import gettext as _
 
 from mapapp.api.error_texts import pydantic_message
-from mapapp.errors import BadRequest, ValidationFailed
+from mapapp.errors import BadRequest, DomainError, ValidationFailed
 from mapapp.findings import FindingFilter, NewFinding, point_geometry
 from mapapp.own_findings import FindingChanges
 
 DESCRIPTION_MAX = 2000
-LINE_MAX_VERTICES = 2000
+LINE_MAX_VERTICES = 200
 
-Number = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
+Latitude = Annotated[float, Field(strict=True, ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(strict=True, ge=-180, le=180, allow_inf_nan=False)]
+
+
+def _drop_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def _absent() -> Any:
+    """Default of a field that may be left out but, when given, not be null: the document
+    shows it without null (and without the ``default: null`` that would contradict it)."""
+    return Field(default=None, json_schema_extra=_drop_default)
 
 
 def _check_position(position: Any) -> None:
@@ -51,6 +62,29 @@ def check_geometry(geometry: Any) -> str:
     return json.dumps({"type": kind, "coordinates": _flat(coordinates)})
 
 
+_POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "prefixItems": [
+    {"type": "number", "minimum": -180, "maximum": 180, "description": "longitude"},
+    {"type": "number", "minimum": -90, "maximum": 90, "description": "latitude"},
+    {"type": "number", "description": "height, dropped"},
+]}
+GEOMETRY_SCHEMA = {
+    "description": "GeoJSON Point, or LineString of 2 to %d positions (at least two different) "
+                   "that lies wholly in Duisburg and is at most LINE_MAX_LENGTH_M long" % LINE_MAX_VERTICES,
+    "oneOf": [
+        {"type": "object", "required": ["type", "coordinates"],
+         "properties": {"type": {"const": "Point"}, "coordinates": _POSITION}},
+        {"type": "object", "required": ["type", "coordinates"],
+         "properties": {"type": {"const": "LineString"}, "coordinates": {
+             "type": "array", "items": _POSITION, "minItems": 2, "maxItems": LINE_MAX_VERTICES}}},
+    ],
+}
+
+
+def _geometry_schema(schema: dict) -> None:
+    schema.clear()
+    schema.update(GEOMETRY_SCHEMA)
+
+
 def _flat(coordinates: list) -> list:
     """Drop a height: the findings table is 2-D and PostGIS refuses a Z it cannot store."""
     if coordinates and isinstance(coordinates[0], list):
@@ -63,10 +97,10 @@ class _FindingFields(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[Number, Field(ge=-180, le=180)] | None = None
-    geometry: dict | None = None
-    accuracy_m: Annotated[Number, Field(ge=0, le=100_000)] | None = None
+    lat: Latitude = _absent()
+    lon: Longitude = _absent()
+    geometry: dict = Field(default=None, json_schema_extra=_geometry_schema)
+    accuracy_m: Annotated[float, Field(strict=True, ge=0, le=100_000, allow_inf_nan=False)] | None = None
     description: Annotated[str, Field(max_length=DESCRIPTION_MAX)] | None = None
     attributes: dict[str, Any] | None = None
     urgency: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
@@ -99,8 +133,18 @@ class _FindingFields(BaseModel):
         return None, ("lat", "lon")
 
 
+# lat and lon come together, and not with a geometry (the document says what _one_location checks).
+ONE_LOCATION_SCHEMA = {
+    "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+    "not": {"anyOf": [{"required": ["geometry", "lat"]}, {"required": ["geometry", "lon"]}]},
+}
+
+
 class FindingIn(_FindingFields):
     """Body of ``POST /api/findings``: lat/lon for a point, or a GeoJSON geometry."""
+
+    model_config = ConfigDict(json_schema_extra={
+        **ONE_LOCATION_SCHEMA, "anyOf": [{"required": ["lat", "lon"]}, {"required": ["geometry"]}]})
 
     id: uuid.UUID
     category: Annotated[str, Field(min_length=1, max_length=40)]
@@ -118,9 +162,11 @@ class FindingIn(_FindingFields):
 
 
 class FindingPatch(_FindingFields):
-    """Body of ``PATCH /api/findings/<id>``: only the fields given are changed."""
+    """Body of ``PATCH /api/findings/<id>``: only the fields given are changed (null clears one)."""
 
-    category: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    model_config = ConfigDict(json_schema_extra=ONE_LOCATION_SCHEMA)
+
+    category: Annotated[str, Field(min_length=1, max_length=40)] = _absent()
 
     def to_changes(self) -> FindingChanges:
         geometry, fields = self.location()
@@ -148,6 +194,24 @@ def _fields_from(error: ValidationError) -> dict[str, str]:
             continue
         fields.setdefault(name or "geometry", pydantic_message(item))
     return fields
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def is_json_media_type(mimetype: str) -> bool:
+    """``application/json`` or a JSON-based ``application/…+json`` (merge-patch, geo…)."""
+    kind, _slash, subtype = mimetype.lower().partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+def require_json_media_type(mimetype: str) -> None:
+    """Refuse a write that does not declare a JSON body (415 naming the Content-Type)."""
+    if not is_json_media_type(mimetype):
+        raise UnsupportedMediaType(_("Die Anfrage muss JSON senden (Content-Type: application/json)."),
+                                   {"Content-Type": _("Erwartet: application/json.")})
 
 
 def bad_characters_message() -> str:
@@ -299,14 +363,18 @@ class NearbyQuery(BaseModel):
     lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
     category: Annotated[str, Field(min_length=1, max_length=40)]
-    radius: Annotated[float, Field(gt=0, le=200, allow_inf_nan=False)] = 30
+    # At least a metre: a radius of 5e-324 underflows in PostgreSQL (a 500, found by fuzzing).
+    radius: Annotated[float, Field(ge=1, le=200, allow_inf_nan=False)] = 30
     walk: uuid.UUID | None = None
 
 
 def parse_nearby(args) -> dict:
-    """Return keyword arguments for ``confirmations.nearby`` from query arguments."""
+    """Return keyword arguments for ``confirmations.nearby`` from query arguments.
+
+    An empty parameter (``walk=``, as a form sends it) is one not given, as everywhere in the API.
+    """
     try:
-        query = NearbyQuery.model_validate(args.to_dict())
+        query = NearbyQuery.model_validate({name: value for name, value in args.items() if value != ""})
     except ValidationError as exc:
         raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), _fields_from(exc)) from None
     return {"lat": query.lat, "lon": query.lon, "category": query.category,

@@ -1,6 +1,11 @@
-"""The participant's map page (``/``)."""
+"""The participant's map page (``/``): the front door, with the walks to join."""
+from datetime import datetime, timezone
+
 from flask import Blueprint, current_app, render_template, url_for
 
+from mapapp.db import db
+from mapapp.capture.front_door import front_door_walks
+from mapapp.i18n import tile_attribution
 from mapapp.participants import issue_cookie
 
 bp = Blueprint("capture", __name__)
@@ -18,7 +23,7 @@ def client_config() -> dict:
         },
         "tiles": {
             "url": config["TILE_URL"] or "",
-            "attribution": config["TILE_ATTRIBUTION"],
+            "attribution": tile_attribution(config["TILE_ATTRIBUTION"]),
             "max_zoom": config["TILE_MAX_ZOOM"],
         },
         "center": config["MAP_CENTER"],
@@ -30,4 +35,5 @@ def client_config() -> dict:
 @bp.get("/")
 def map_page():
     issue_cookie()
-    return render_template("map.html", client_config=client_config())
+    walks = front_door_walks(db.session, datetime.now(timezone.utc))
+    return render_template("map.html", client_config=client_config(), walks=walks)

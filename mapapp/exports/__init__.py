@@ -17,13 +17,16 @@ Writer = Callable[..., None]
 @dataclass(frozen=True)
 class ExportFormat:
     """``write(session, selection, out, progress=no_progress)`` streams the export into ``out``
-    (a binary file object), calling ``progress(stage, rows_done)`` as it goes."""
+    (a binary file object), calling ``progress(stage, rows_done)`` as it goes. ``default_what``:
+    what it holds when the request does not say (formats that keep findings and concerns apart,
+    in layers or folders, hold both)."""
 
     name: str
     extension: str
     media_type: str
     write: Writer
     label: str = ""
+    default_what: str = "findings"
 
 
 FORMATS: dict[str, ExportFormat] = {}

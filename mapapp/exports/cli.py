@@ -50,7 +50,8 @@ class _StderrProgress:
 @click.option("--status", "statuses", multiple=True, help="Status (repeatable).")
 @click.option("--from", "date_from", help="First day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Last day (YYYY-MM-DD).")
-@click.option("--what", type=click.Choice(["findings", "concerns", "both"]), default="findings")
+@click.option("--what", type=click.Choice(["findings", "concerns", "both"]),
+              help="What to export; default: both for gpkg, shapefile, kml and handover, else findings.")
 @click.option("--photos/--no-photos", default=False, help="List photos of each finding.")
 @click.option("--text/--no-text", default=True, help="Include free text (descriptions).")
 @click.option("--crs", type=click.Choice(["25832", "4326"]), default="25832", help="CRS of the geometry.")
@@ -70,7 +71,7 @@ def write(format_name, out, walk, district, categories, statuses, date_from, dat
     try:
         selection = parse_selection(
             walk=walk, district=district, categories=categories, statuses=statuses,
-            date_from=date_from, date_to=date_to, what=what, photos=photos, text=text, crs=crs,
+            date_from=date_from, date_to=date_to, what=what or fmt.default_what, photos=photos, text=text, crs=crs,
         )
     except DomainError as exc:
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())

@@ -21,16 +21,17 @@ BOM = "\ufeff".encode("utf-8")
 # (CSV header, row column)
 COLUMNS = (
     ("kind", "kind"), ("id", "id"), ("category", "category"), ("category_label", "category_label"),
-    ("status", "status"), ("title", "title"), ("description", "description"), ("urgency", "urgency"),
-    ("confirmations", "confirmations"), ("walk", "walk"), ("walk_id", "walk_id"),
-    ("concern_id", "concern_id"), ("ortsteil", "ortsteil"), ("ortsteil_code", "ortsteil_code"),
+    ("status", "status"), ("status_label", "status_label"), ("title", "title"), ("description", "description"),
+    ("urgency", "urgency"), ("accuracy_m", "accuracy_m"), ("confirmations", "confirmations"), ("walk", "walk"),
+    ("walk_id", "walk_id"), ("concern_id", "concern_id"), ("findings_count", "findings_count"),
+    ("people", "people"), ("duplicate_of", "duplicate_of"), ("ortsteil", "ortsteil"), ("ortsteil_code", "ortsteil_code"),
     ("stadtbezirk", "stadtbezirk"), ("stadtbezirk_code", "stadtbezirk_code"),
     ("created_at", "created_at"), ("updated_at", "updated_at"),
     ("latitude", "lat"), ("longitude", "lon"), ("easting", "easting"), ("northing", "northing"),
     ("geometry_type", "geometry_type"), ("wkt", "geom_wkt"), ("attributes", "attributes"),
     ("photos", "photos"),
 )
-_DIGITS = {"lat": 7, "lon": 7, "easting": 2, "northing": 2}
+_DIGITS = {"lat": 7, "lon": 7, "easting": 2, "northing": 2, "accuracy_m": 1}
 _JSON = ("attributes", "photos")
 _TIMES = ("created_at", "updated_at")
 # Cells a person or an imported file wrote (descriptions, titles, walk and district names).

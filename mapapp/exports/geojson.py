@@ -12,10 +12,10 @@ from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
 # The rows' columns that become ``properties`` (the geometry columns do not repeat there).
 PROPERTIES = (
-    "kind", "id", "category", "category_label", "status", "title", "description", "urgency",
-    "confirmations", "walk", "walk_id", "concern_id", "ortsteil", "ortsteil_code", "stadtbezirk",
-    "stadtbezirk_code", "created_at", "updated_at", "attributes", "photos", "lat", "lon",
-    "easting", "northing",
+    "kind", "id", "category", "category_label", "status", "status_label", "title", "description", "urgency",
+    "accuracy_m", "confirmations", "walk", "walk_id", "concern_id", "findings_count", "people", "duplicate_of",
+    "ortsteil", "ortsteil_code", "stadtbezirk", "stadtbezirk_code", "created_at", "updated_at", "attributes",
+    "photos", "lat", "lon", "easting", "northing",
 )
 
 

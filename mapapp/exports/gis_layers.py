@@ -2,11 +2,16 @@
 
 Findings are split by geometry type into ``findings_points`` and ``findings_lines``: a
 GeoPackage or Shapefile layer holds one geometry type, and QGIS opens typed layers
-directly (a generic geometry layer makes it ask which sub-layer to load). Concerns are
-points; ``districts`` are the boundaries the selection touches (MultiPolygon).
+directly (a generic geometry layer makes it ask which sub-layer to load). Their answers to
+the category questions are the table ``finding_answers`` (no geometry; ``finding_id`` joins
+it to the findings). Concerns are points; ``walks`` are the walks' meeting points (NULL
+when none was planned) and ``walk_routes`` their planned routes; ``districts`` are the
+boundaries the selection touches (MultiPolygon).
 
 Geometry comes out of PostGIS already in the selection's SRID as WKB; Python only packs
 the rows, a batch at a time, into columns; each format turns them into its writer's types.
+Each field has a title and a description: the GeoPackage stores them as the columns' alias
+and comment, the Shapefile zip lists them in ``fields.csv``.
 """
 from __future__ import annotations
 
@@ -15,18 +20,22 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import text
 
-from mapapp.exports.selection import Selection, concern_rows_sql, finding_rows_sql
+from mapapp.exports.selection import (
+    Selection, answer_rows_sql, concern_rows_sql, finding_rows_sql, walk_rows_sql,
+)
 
 BATCH_ROWS = 5000  # rows per write: exports of any size in bounded memory
 
 
 @dataclass(frozen=True)
 class Field:
-    """One attribute: ``column`` of the selection rows, written as ``name`` (``short`` in a Shapefile)."""
+    """One attribute: ``column`` of the selection rows, written as ``name`` (``short`` in a
+    Shapefile), shown as ``title`` and explained by ``description``."""
 
     name: str
     short: str
     kind: str  # text | int | float | datetime | json
+    title: str
     description: str
     column: str = ""
 
@@ -37,27 +46,32 @@ class Field:
 
 @dataclass
 class Batch:
-    """Up to ``BATCH_ROWS`` rows of a layer, by column, with their WKB geometries."""
+    """Up to ``BATCH_ROWS`` rows of a layer, by column, with their WKB geometries (``None``
+    for a table without geometry; an element is ``None`` where a row has none)."""
 
-    geometries: np.ndarray
+    geometries: np.ndarray | None
     columns: dict[str, tuple]
+    rows: int
 
     def __len__(self) -> int:
-        return len(self.geometries)
+        return self.rows
 
 
 @dataclass
 class Layer:
-    """A layer to write; its rows are read from PostGIS in batches when written."""
+    """A layer to write; its rows are read from PostGIS in batches when written.
+    ``geometry_type`` None: a table without geometry. ``counted``: its rows count as progress
+    (findings and concerns, as :func:`mapapp.exports.selection.count_rows` counts them)."""
 
     name: str
     title: str
     description: str
-    geometry_type: str
+    geometry_type: str | None
     fields: list[Field]
     session: object
     sql: str
     params: dict
+    counted: bool = False
 
     def batches(self, size: int | None = None):
         """Yield the rows in batches through a server-side cursor; always at least one batch."""
@@ -70,70 +84,118 @@ class Layer:
         for chunk in result.partitions(size):
             columns = dict(zip(names, zip(*chunk)))
             empty = False
-            yield Batch(np.array([bytes(wkb) for wkb in columns.pop("wkb")], dtype=object), columns)
+            yield Batch(self._geometries(columns), columns, len(chunk))
         if empty:
-            yield Batch(np.array([], dtype=object), {name: () for name in names})
+            yield Batch(self._geometries({"wkb": ()}), {name: () for name in names}, 0)
+
+    def _geometries(self, columns: dict) -> np.ndarray | None:
+        if self.geometry_type is None:
+            return None
+        return np.array([None if wkb is None else bytes(wkb) for wkb in columns.pop("wkb")], dtype=object)
 
 
+_STATUS = ("Bearbeitungsstand als Kürzel: new, in_review, confirmed, handed_over, resolved, "
+           "rejected, duplicate")
 _COMMON_HEAD = [
-    Field("id", "id", "text", "UUID"),
-    Field("category", "category", "text", "Kategorie (Kürzel)"),
-    Field("category_label", "cat_label", "text", "Kategorie"),
-    Field("status", "status", "text", "Bearbeitungsstand"),
+    Field("id", "id", "text", "ID", "Kennung (UUID)"),
+    Field("category", "category", "text", "Kategorie (Kürzel)", "Kategorie als Kürzel"),
+    Field("category_label", "cat_label", "text", "Kategorie", "Kategorie, deutscher Name"),
+    Field("status", "status", "text", "Status (Kürzel)", _STATUS),
+    Field("status_label", "stat_label", "text", "Bearbeitungsstand", "Bearbeitungsstand, deutsch"),
 ]
-_PLACE = [
-    Field("ortsteil", "ortsteil", "text", "Ortsteil"),
-    Field("ortsteil_code", "ot_code", "text", "Ortsteil-Nummer"),
-    Field("stadtbezirk", "stadtbez", "text", "Stadtbezirk"),
-    Field("stadtbezirk_code", "sb_code", "text", "Stadtbezirk-Nummer"),
-    Field("created_at", "created", "datetime", "erfasst am (UTC)"),
-    Field("updated_at", "updated", "datetime", "zuletzt geändert (UTC)"),
+_DISTRICTS = [
+    Field("ortsteil", "ortsteil", "text", "Ortsteil", "Ortsteil, in dem der Ort liegt"),
+    Field("ortsteil_code", "ot_code", "text", "Ortsteil-Nummer", "amtliche Nummer des Ortsteils"),
+    Field("stadtbezirk", "stadtbez", "text", "Stadtbezirk", "Stadtbezirk, in dem der Ort liegt"),
+    Field("stadtbezirk_code", "sb_code", "text", "Stadtbezirk-Nummer", "amtliche Nummer des Stadtbezirks"),
+]
+_PLACE = _DISTRICTS + [
+    Field("created_at", "created", "datetime", "erfasst am", "erfasst am (UTC)"),
+    Field("updated_at", "updated", "datetime", "geändert am", "zuletzt geändert (UTC)"),
 ]
 _COORDS = [
-    Field("lat", "lat", "float", "Breite WGS84 eines Punkts auf der Geometrie"),
-    Field("lon", "lon", "float", "Länge WGS84 eines Punkts auf der Geometrie"),
-    Field("easting", "easting", "float", "Rechtswert EPSG:25832 (m)"),
-    Field("northing", "northing", "float", "Hochwert EPSG:25832 (m)"),
+    Field("lat", "lat", "float", "Breite", "Breite WGS84 eines Punkts auf der Geometrie"),
+    Field("lon", "lon", "float", "Länge", "Länge WGS84 eines Punkts auf der Geometrie"),
+    Field("easting", "easting", "float", "Rechtswert", "Rechtswert EPSG:25832 (m) desselben Punkts"),
+    Field("northing", "northing", "float", "Hochwert", "Hochwert EPSG:25832 (m) desselben Punkts"),
 ]
-_PHOTOS = Field("photos", "photos", "json", "Fotos (JSON: id, sha256, width, height, position)")
+PHOTOS = Field("photos", "photos", "json", "Fotos", "Fotos (JSON: id, sha256, width, height, position)")
 
 FINDING_FIELDS = _COMMON_HEAD + [
-    Field("description", "descr", "text", "Beschreibung"),
-    Field("urgency", "urgency", "int", "Dringlichkeit 1..5"),
-    Field("confirmations", "confirms", "int", "Bestätigungen (+1)"),
-    Field("walk", "walk", "text", "Ortsbegehung"),
-    Field("walk_id", "walk_id", "text", "Ortsbegehung (UUID)"),
-    Field("concern_id", "concern_id", "text", "Anliegen, zu dem die Fundstelle gehört (UUID)"),
-] + _PLACE + [Field("attributes", "attribs", "json", "Antworten auf die Fragen der Kategorie (JSON)")] + _COORDS
-
-CONCERN_FIELDS = _COMMON_HEAD + [
-    Field("title", "title", "text", "Titel"),
-    Field("summary", "summary", "text", "Zusammenfassung", column="description"),
-    Field("findings", "findings", "int", "Anzahl zugeordneter Fundstellen", column="confirmations"),
-    Field("duplicate_of", "dupl_of", "text", "Duplikat von Anliegen (UUID)", column="concern_id"),
+    Field("description", "descr", "text", "Beschreibung", "Beschreibung der Teilnehmenden"),
+    Field("urgency", "urgency", "int", "Dringlichkeit", "Dringlichkeit 1 (gering) bis 5 (sehr dringend)"),
+    Field("accuracy_m", "accuracy", "float", "Genauigkeit (m)",
+          "Genauigkeit des Standorts in Metern, wie das Gerät sie meldete (leer: auf der Karte gesetzt)"),
+    Field("confirmations", "confirms", "int", "Bestätigungen", "Anzahl der +1 anderer Teilnehmender"),
+    Field("walk", "walk", "text", "Ortsbegehung", "Titel der Ortsbegehung"),
+    Field("walk_id", "walk_id", "text", "Ortsbegehung (ID)", "Ortsbegehung (UUID, siehe Ebene walks)"),
+    Field("concern_id", "concern_id", "text", "Anliegen (ID)",
+          "Anliegen, zu dem die Fundstelle gehört (UUID, siehe Ebene concerns)"),
 ] + _PLACE + _COORDS
 
+CONCERN_FIELDS = _COMMON_HEAD + [
+    Field("title", "title", "text", "Titel", "Titel des Anliegens"),
+    Field("summary", "summary", "text", "Zusammenfassung", "Zusammenfassung des Teams", column="description"),
+    Field("findings_count", "findings_n", "int", "Fundstellen", "Anzahl der Fundstellen des Anliegens"),
+    Field("people", "people", "int", "Personen",
+          "Anzahl verschiedener Personen, die eine seiner Fundstellen meldeten oder bestätigten"),
+    Field("duplicate_of", "dupl_of", "text", "Duplikat von", "Anliegen, das dieses doppelt meldet (UUID)"),
+] + _PLACE + _COORDS
+
+WALK_FIELDS = [
+    Field("id", "id", "text", "ID", "Kennung der Ortsbegehung (UUID)"),
+    Field("title", "title", "text", "Titel", "Titel der Ortsbegehung"),
+    Field("topic", "topic", "text", "Thema", "Thema der Ortsbegehung"),
+    Field("description", "descr", "text", "Beschreibung", "Ankündigungstext"),
+    Field("starts_at", "starts", "datetime", "Beginn", "Beginn (UTC)"),
+    Field("ends_at", "ends", "datetime", "Ende", "Ende (UTC)"),
+] + _DISTRICTS + [
+    Field("findings_count", "findings_n", "int", "Fundstellen", "Anzahl der Fundstellen der Ortsbegehung"),
+    Field("route_length_m", "route_m", "float", "Weglänge (m)", "Länge des geplanten Wegs in Metern"),
+]
+WALK_ROUTE_FIELDS = [
+    Field("walk_id", "walk_id", "text", "Ortsbegehung (ID)", "Ortsbegehung (UUID, siehe Ebene walks)",
+          column="id"),
+    Field("title", "title", "text", "Titel", "Titel der Ortsbegehung"),
+    Field("starts_at", "starts", "datetime", "Beginn", "Beginn (UTC)"),
+    Field("route_length_m", "route_m", "float", "Weglänge (m)", "Länge des geplanten Wegs in Metern"),
+]
+ANSWER_FIELDS = [
+    Field("finding_id", "finding_id", "text", "Fundstelle (ID)",
+          "Fundstelle (UUID, siehe Ebenen findings_points und findings_lines)"),
+    Field("category", "category", "text", "Kategorie (Kürzel)", "Kategorie der Fundstelle als Kürzel"),
+    Field("question", "question", "text", "Frage (Kürzel)", "Frage der Kategorie als Kürzel"),
+    Field("question_label", "q_label", "text", "Frage", "Frage, deutscher Text"),
+    Field("datatype", "datatype", "text", "Antworttyp",
+          "singlevaluelist, multivaluelist (eine Zeile je gewählter Antwort), number, datetime, string, text"),
+    Field("answer", "answer", "text", "Antwort (Kürzel)", "Antwort, wie gespeichert (bei Auswahl das Kürzel)"),
+    Field("answer_label", "a_label", "text", "Antwort", "Antwort, deutscher Text"),
+    Field("answer_number", "a_number", "float", "Antwort (Zahl)", "die Antwort als Zahl, bei Zahlenfragen"),
+]
 DISTRICT_FIELDS = [
-    Field("level", "level", "text", "Ebene: stadtbezirk oder ortsteil"),
-    Field("code", "code", "text", "amtliche Nummer"),
-    Field("name", "name", "text", "Name"),
-    Field("parent_code", "parent", "text", "Nummer des Stadtbezirks eines Ortsteils"),
-    Field("approximate", "approx", "int", "1 = genäherte Grenze, nicht amtlich"),
+    Field("level", "level", "text", "Ebene", "Ebene: stadtbezirk oder ortsteil"),
+    Field("code", "code", "text", "Nummer", "amtliche Nummer"),
+    Field("name", "name", "text", "Name", "Name"),
+    Field("parent_code", "parent", "text", "Stadtbezirk-Nummer", "Nummer des Stadtbezirks eines Ortsteils"),
+    Field("approximate", "approx", "int", "genähert", "1 = genäherte Grenze, nicht amtlich"),
 ]
 
 
 def _fields(base: list[Field], selection: Selection) -> list[Field]:
-    return base + [_PHOTOS] if selection.include_photos else list(base)
+    return base + [PHOTOS] if selection.include_photos else list(base)
 
 
-def _query(sql: str, fields: list[Field], where: str = "") -> str:
+def _query(sql: str, fields: list[Field], where: str = "",
+           wkb: str | None = "ST_AsBinary(ST_GeomFromText(q.geom_wkt))") -> str:
     """The layer's rows: only its fields' columns, so PostGIS skips the geometry texts other
-    formats need (GeoJSON in two systems), JSON as text (not parsed and encoded again), and the
-    geometry as WKB in the selection's srid."""
+    formats need (GeoJSON in two systems), JSON as text (not parsed and encoded again), and
+    the geometry as WKB in the selection's srid (``wkb``: its SQL; None for a table)."""
     kinds = {field.source: field.kind for field in fields}
-    columns = "".join(f"CAST(q.{name} AS text) AS {name}, " if kind == "json" else f"q.{name}, "
-                      for name, kind in kinds.items())
-    return f"SELECT {columns}ST_AsBinary(ST_GeomFromText(q.geom_wkt)) AS wkb FROM ({sql}) AS q {where}"
+    columns = [f"CAST(q.{name} AS text) AS {name}" if kind == "json" else f"q.{name}"
+               for name, kind in kinds.items()]
+    if wkb:
+        columns.append(f"{wkb} AS wkb")
+    return f"SELECT {', '.join(columns)} FROM ({sql}) AS q {where}"
 
 
 def layers(session, selection: Selection) -> list[Layer]:
@@ -147,14 +209,32 @@ def layers(session, selection: Selection) -> list[Layer]:
             result.append(Layer(name, f"Fundstellen ({label})",
                                 f"Fundstellen der Ortsbegehungen, als {label} (ohne personenbezogene Daten)",
                                 kind, fields, session,
-                                _query(sql, fields, f"WHERE q.geometry_type = '{kind}'"), params))
+                                _query(sql, fields, f"WHERE q.geometry_type = '{kind}'"), params, counted=True))
+        sql, params = answer_rows_sql(selection)
+        result.append(Layer("finding_answers", "Antworten der Fundstellen",
+                            "Antworten der Fundstellen auf die Fragen ihrer Kategorie, je Antwort eine Zeile "
+                            "(finding_id = id der Fundstelle)", None, ANSWER_FIELDS, session,
+                            _query(sql, ANSWER_FIELDS, wkb=None), params))
     if selection.what in ("concerns", "both"):
         sql, params = concern_rows_sql(selection)
         fields = _fields(CONCERN_FIELDS, selection)
         result.append(Layer("concerns", "Anliegen", "Anliegen der Teams, je aus einer oder mehreren Fundstellen",
-                            "Point", fields, session, _query(sql, fields), params))
+                            "Point", fields, session, _query(sql, fields), params, counted=True))
+    result.extend(walk_layers(session, selection))
     result.append(district_layer(session, selection))
     return result
+
+
+def walk_layers(session, selection: Selection) -> list[Layer]:
+    """The walks of the selection: meeting points (``walks``) and planned routes (``walk_routes``)."""
+    sql, params = walk_rows_sql(selection)
+    return [
+        Layer("walks", "Ortsbegehungen", "Ortsbegehungen mit Treffpunkt (leer, wenn keiner geplant ist) und Terminen",
+              "Point", WALK_FIELDS, session, _query(sql, WALK_FIELDS, wkb="q.meeting_wkb"), params),
+        Layer("walk_routes", "Wege der Ortsbegehungen", "Geplante Wege der Ortsbegehungen", "LineString",
+              WALK_ROUTE_FIELDS, session,
+              _query(sql, WALK_ROUTE_FIELDS, "WHERE q.route_wkb IS NOT NULL", wkb="q.route_wkb"), params),
+    ]
 
 
 def district_layer(session, selection: Selection) -> Layer:

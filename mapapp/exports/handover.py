@@ -16,15 +16,15 @@ from datetime import datetime
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
-
 from mapapp.exports import ExportFormat, load_formats, register
 from mapapp.exports import gis_layers
+from mapapp.exports.about import export_settings, filters_in_words
 from mapapp.exports import report_data as rd
 from mapapp.exports.progress import RowCounter, no_progress, prefixed
 from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
+MEMBER_MODE = 0o644  # every member readable by everyone who unpacks the package
 # (format name, member name, what it is) in the order they are written.
 MEMBERS = (
     ("gpkg", "daten.gpkg", "GeoPackage für QGIS/ArcGIS, EPSG:25832 (ETRS89 / UTM Zone 32N)"),
@@ -32,74 +32,36 @@ MEMBERS = (
     ("html", "karte.html", "Karte zum Öffnen im Browser, funktioniert ohne Internet"),
     ("pdf", "bericht.pdf", "Bericht zum Drucken (Karte, Zählungen, Texte)"),
 )
-WHAT_DE = {"findings": "Fundstellen", "concerns": "Anliegen", "both": "Fundstellen und Anliegen"}
 CSV_EXTRA = (
     ("kind", "finding = Fundstelle, concern = Anliegen"),
     ("title", "Titel eines Anliegens"),
     ("latitude, longitude", "Breite/Länge WGS84 eines Punkts auf der Geometrie"),
     ("geometry_type", "Point oder LineString"),
     ("wkt", "Geometrie als WKT in EPSG:25832"),
+    ("attributes", "Antworten auf die Fragen der Kategorie (JSON); im GeoPackage die Tabelle finding_answers"),
+)
+# (layer names, their fields) as the README lists them
+LAYER_FIELDS = (
+    ("findings_points, findings_lines (Fundstellen)", gis_layers.FINDING_FIELDS),
+    ("finding_answers (Antworten der Fundstellen, Tabelle ohne Geometrie)", gis_layers.ANSWER_FIELDS),
+    ("concerns (Anliegen)", gis_layers.CONCERN_FIELDS),
+    ("walks (Ortsbegehungen, Geometrie: Treffpunkt)", gis_layers.WALK_FIELDS),
+    ("walk_routes (geplante Wege der Ortsbegehungen)", gis_layers.WALK_ROUTE_FIELDS),
+    ("districts (Stadtbezirke und Ortsteile)", gis_layers.DISTRICT_FIELDS),
 )
 
 
-def export_settings() -> tuple[str, str]:
-    """Licence and contact lines from the running app's config, else the defaults."""
-    from mapapp.config import Defaults
-
-    config = {}
-    try:
-        from flask import current_app, has_app_context
-
-        if has_app_context():
-            config = current_app.config
-    except ImportError:  # pragma: no cover - Flask is a dependency
-        pass
-    return (config.get("EXPORT_LICENCE", Defaults.EXPORT_LICENCE),
-            config.get("EXPORT_CONTACT", Defaults.EXPORT_CONTACT))
-
-
-def filters_in_words(session, selection: Selection) -> list[str]:
-    """The selection as German sentences for the README."""
-    lines = [f"Inhalt: {WHAT_DE[selection.what]}"]
-    if selection.walk_id:
-        title = session.execute(text("SELECT title FROM walks WHERE id = CAST(:id AS uuid)"),
-                                {"id": str(selection.walk_id)}).scalar()
-        lines.append(f"Ortsbegehung: {title or selection.walk_id}")
-    if selection.district:
-        name = session.execute(text("SELECT name FROM districts WHERE code = :d OR lower(name) = lower(:d) "
-                                    "ORDER BY level = 'stadtbezirk' DESC LIMIT 1"),
-                               {"d": selection.district.strip()}).scalar()
-        lines.append(f"Stadtbezirk/Ortsteil: {name or selection.district}")
-    if selection.categories:
-        labels = dict(session.execute(text("SELECT slug, label_de FROM categories WHERE slug = ANY(:s)"),
-                                      {"s": list(selection.categories)}).all())
-        lines.append("Kategorien: " + ", ".join(labels.get(slug, slug) for slug in selection.categories))
-    if selection.statuses:
-        lines.append("Bearbeitungsstand: " + ", ".join(rd.status_label(s) for s in selection.statuses))
-    if selection.date_from or selection.date_to:
-        start = selection.date_from.strftime("%d.%m.%Y") if selection.date_from else "Beginn"
-        end = selection.date_to.strftime("%d.%m.%Y") if selection.date_to else "heute"
-        lines.append(f"Erfasst von {start} bis {end}")
-    if len(lines) == 1:
-        lines.append("Keine weiteren Filter: alle Einträge")
-    lines.append("Beschreibungstexte: " + ("enthalten" if selection.include_text else "weggelassen"))
-    lines.append("Fotos: " + ("enthalten (Ordner fotos/)" if selection.include_photos else "nicht enthalten"))
-    return lines
-
-
 def _field_lines(selection: Selection) -> list[str]:
-    lines = []
-    shown = [("findings_points, findings_lines (Fundstellen)", gis_layers.FINDING_FIELDS),
-             ("concerns (Anliegen)", gis_layers.CONCERN_FIELDS),
-             ("districts (Stadtbezirke und Ortsteile)", gis_layers.DISTRICT_FIELDS)]
-    for title, fields in shown:
-        if selection.include_photos and fields is not gis_layers.DISTRICT_FIELDS:
-            fields = fields + [gis_layers._PHOTOS]
+    lines = ["Jede Ebene hat im GeoPackage eine Beschreibung, jede Spalte einen Titel und eine Erklärung",
+             "(gpkg_data_columns); QGIS zeigt die Titel als Spaltennamen und lädt die Stile (layer_styles).", ""]
+    for title, fields in LAYER_FIELDS:
+        if selection.include_photos and fields in (gis_layers.FINDING_FIELDS, gis_layers.CONCERN_FIELDS):
+            fields = fields + [gis_layers.PHOTOS]
         lines.append(f"Ebene {title}:")
         lines.extend(f"  {field.name}: {field.description}" for field in fields)
         lines.append("")
-    lines.append("Die CSV hat dieselben Spalten wie die Ebenen (summary heißt dort description, findings")
-    lines.append("heißt confirmations, duplicate_of heißt concern_id), dazu:")
+    lines.append("Die CSV hat die Spalten der Ebenen findings_points/findings_lines und concerns in einer")
+    lines.append("Tabelle (summary heißt dort description; was eine Art nicht hat, bleibt leer), dazu:")
     lines.extend(f"  {name}: {description}" for name, description in CSV_EXTRA)
     return lines
 
@@ -176,6 +138,7 @@ def _now_tuple():
 def _info(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, _now_tuple())
     info.compress_type = compress
+    info.external_attr = MEMBER_MODE << 16  # Unix mode bits; without them unzip makes files 0600
     return info
 
 
@@ -197,4 +160,5 @@ def write_handover(session, selection: Selection, out: BinaryIO, progress=no_pro
         bundle.writestr(_info("README.txt"), text.encode("utf-8"))
 
 
-register(ExportFormat("handover", "zip", "application/zip", write_handover, label="Übergabepaket (ZIP)"))
+register(ExportFormat("handover", "zip", "application/zip", write_handover, label="Übergabepaket (ZIP)",
+                      default_what="both"))

@@ -13,7 +13,9 @@ data: URIs of the stored thumbnails.
 Bounded memory: folium renders the page around a placeholder inside a
 ``<script type="application/json">`` element; the page is split there and the rows are
 written into it one by one from a server-side cursor. The inlined script then draws each
-row as a marker into its category's layer. Legend counts and bounds are SQL aggregates.
+row into its category's layer: a line finding as its line, everything else as a circle marker.
+The layer control names each layer in words ("Funde: Leeres Ladenlokal (2)", "Anliegen (1)",
+"Grenzen der Ortsteile", "Hintergrundkarte"). Legend counts and bounds are SQL aggregates.
 """
 from __future__ import annotations
 
@@ -73,7 +75,10 @@ function mapappExportMarkers(map, groups, concerns, colours) {
          className: 'export-concern'}
       : {radius: 7, color: '#ffffff', weight: 1.5, fillColor: colours[d[1]], fillOpacity: 0.95,
          className: 'export-finding'};
-    var marker = L.circleMarker([d[2], d[3]], style);
+    var marker = d[5]
+      ? L.polyline(d[5], {color: colours[d[1]], weight: 5, opacity: 0.9, lineCap: 'round',
+                          className: 'export-finding export-line'})
+      : L.circleMarker([d[2], d[3]], style);
     marker.bindPopup(function () { return mapappExportPopup(d[4]); }, {maxWidth: 320});
     marker.addTo((concern ? concerns : groups[d[1]]) || map);
   });
@@ -81,13 +86,14 @@ function mapappExportMarkers(map, groups, concerns, colours) {
 """ % (DATA_ID, CONCERN_RING)
 
 STYLE = f"""
-.export-legend {{ position: absolute; z-index: 1000; bottom: 1.5rem; left: 0.5rem; padding: 0.4rem 0.6rem;
+.export-legend {{ position: absolute; z-index: 1000; bottom: 4rem; left: 0.5rem; padding: 0.4rem 0.6rem;
   background: #fff; border: 1px solid {OUTLINE}; border-radius: 4px; font: 0.85rem/1.3 system-ui, sans-serif; }}
 .export-legend h2 {{ margin: 0 0 0.25rem; font-size: 0.95rem; }}
 .export-legend ul {{ list-style: none; margin: 0; padding: 0; }}
 .export-legend__swatch {{ display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 50%;
   margin-inline-end: 0.4rem; vertical-align: middle; border: 1px solid {OUTLINE}; }}
 .export-legend__swatch--concern {{ border: 3px solid {CONCERN_RING}; background: #fff; }}
+.export-legend__swatch--line {{ height: 0.3rem; border-radius: 2px; border: 0; }}
 .export-legend__source {{ margin: 0.3rem 0 0; font-size: 0.75rem; color: #333; }}
 .export-popup__meta {{ color: #444; font-size: 0.85em; }}
 .export-popup p {{ white-space: pre-wrap; margin: 0.3rem 0; }}
@@ -152,7 +158,7 @@ def _leaflet_assets() -> tuple[str, str]:
 def _meta(row: dict) -> str:
     parts = [row["category_label"], rd.status_label(row["status"]), row.get("ortsteil") or ""]
     if row.get("created_at"):
-        parts.append(row["created_at"].strftime("%d.%m.%Y"))
+        parts.append(rd.local_time(row["created_at"]))
     return " · ".join(part for part in parts if part)
 
 
@@ -164,19 +170,28 @@ def _popup_data(row: dict, storage) -> dict:
             "photos": [rd.data_uri(jpeg) for jpeg in rd.thumbs(storage, row)]}
 
 
+def _line(row: dict) -> list[list[float]] | None:
+    """A line finding's vertices as Leaflet wants them, ``[lat, lon]``; None for anything else."""
+    if row["kind"] != "finding" or row.get("geometry_type") != "LineString":
+        return None
+    return [[round(lat, 7), round(lon, 7)] for lon, lat, *_ in json.loads(row["geom_wgs84"])["coordinates"]]
+
+
 def row_json(row: dict, storage) -> str:
-    """One marker: ``[kind, category, lat, lon, popup data]`` as script-safe JSON."""
+    """One row: ``[kind, category, lat, lon, popup data]`` and, for a line, its ``[[lat, lon], …]``,
+    as script-safe JSON."""
     kind = "c" if row["kind"] == "concern" else "f"
-    return safe_json([kind, row["category"], round(row["lat"], 7), round(row["lon"], 7),
-                      _popup_data(row, storage)])
+    drawn = [kind, row["category"], round(row["lat"], 7), round(row["lon"], 7), _popup_data(row, storage)]
+    line = _line(row)
+    return safe_json(drawn + [line] if line else drawn)
 
 
 def _legend(data: rd.ReportData) -> str:
     counts = data.by_category("finding")
     items = "".join(
-        f'<li><span class="export-legend__swatch" style="background: {data.colours[slug]}"></span>'
-        f"{escape(label)} ({counts.get(slug, 0)})</li>"
-        for slug, label in data.labels.items()
+        f'<li><span class="export-legend__swatch{" export-legend__swatch--line" if slug in data.line_categories else ""}"'
+        f' style="background: {data.colours[slug]}"></span>{escape(label)} ({counts.get(slug, 0)})</li>'
+        for slug, label in data.labels.items() if counts.get(slug)
     )
     concerns = data.total("concern")
     if concerns:
@@ -204,14 +219,19 @@ def build_page(data: rd.ReportData, ctx: rd.ReportContext) -> tuple[str, str]:
     page.header.add_child(Element(f"<style>{leaflet_css}\n{STYLE}</style>"), name="export_style")
     page.header.add_child(Element(f"<script>{leaflet_js}\n{POPUP_SCRIPT}</script>"), name="export_script")
     if ctx.tiles:
-        folium.TileLayer(tiles=ctx.tiles.url, attr=ctx.tiles.attribution, max_zoom=ctx.tiles.max_zoom).add_to(fmap)
+        folium.TileLayer(tiles=ctx.tiles.url, attr=ctx.tiles.attribution, max_zoom=ctx.tiles.max_zoom,
+                         name="Hintergrundkarte").add_to(fmap)
     if data.districts.get("features"):
-        folium.GeoJson(data.districts, name="Stadtteile", style_function=lambda _f: {
+        folium.GeoJson(data.districts, name=rd.outlines_label(data), style_function=lambda _f: {
             "color": OUTLINE, "weight": 1.5, "fill": False}).add_to(fmap)
     groups = {}
+    counts = data.by_category("finding")
     for slug, label in data.labels.items():
-        groups[slug] = folium.FeatureGroup(name=str(escape(label))).add_to(fmap)
-    concerns = folium.FeatureGroup(name="Anliegen").add_to(fmap) if data.total("concern") else None
+        if counts.get(slug):
+            groups[slug] = folium.FeatureGroup(name=str(escape(f"Funde: {label} ({counts[slug]})"))).add_to(fmap)
+    concerns = None
+    if data.total("concern"):
+        concerns = folium.FeatureGroup(name=f"Anliegen ({data.total('concern')})").add_to(fmap)
     fmap.add_child(_Markers(groups, concerns, data.colours))
     folium.LayerControl(collapsed=False).add_to(fmap)
     bounds = _bounds(data)

@@ -4,6 +4,8 @@ A small writer rather than GDAL's KML driver, because the driver makes one folde
 layer and cannot append: here each kind (findings, concerns) is a folder with one
 sub-folder per category. Geometry is PostGIS' ``ST_AsKML``; every text is XML-escaped.
 Placemarks are named by category; the description is the finding's (or concern's) text.
+Each category has a style in the app's colour (mapapp/colours.py): a round icon for findings,
+a square one for concerns, and lines (lines stay lines: ``ST_AsKML``) drawn in the same colour.
 
 KML viewers render ``<description>`` as HTML, so user text is HTML-escaped before it is
 XML-escaped there: a description holding ``<script>`` shows as text, never as markup. The
@@ -13,18 +15,45 @@ import dataclasses
 import html
 from xml.sax.saxutils import escape, quoteattr
 
+from mapapp.colours import category_colours
 from mapapp.exports import ExportFormat, register
 from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import concern_rows_sql, finding_rows_sql, stream_rows
 
 KINDS = (("findings", "Fundstellen", finding_rows_sql), ("concerns", "Anliegen", concern_rows_sql))
-EXTENDED = ("id", "title", "description", "status", "urgency", "confirmations", "walk", "ortsteil", "stadtbezirk", "created_at")
+EXTENDED = ("id", "title", "description", "status", "status_label", "urgency", "accuracy_m", "confirmations",
+            "walk", "concern_id", "findings_count", "people", "duplicate_of", "ortsteil", "stadtbezirk",
+            "created_at")
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n'
         "<Document><name>mapapp</name>\n")
+# Icons Google Earth tints with the style's colour, by kind.
+ICONS = {"finding": "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
+         "concern": "http://maps.google.com/mapfiles/kml/shapes/placemark_square.png"}
 
 
 def _text(value) -> str:
     return escape("" if value is None else str(value))
+
+
+def kml_colour(colour: str) -> str:
+    """``#rrggbb`` as KML's opaque ``aabbggrr``."""
+    return f"ff{colour[5:7]}{colour[3:5]}{colour[1:3]}"
+
+
+def style_id(kind: str, category: str) -> str:
+    return f"{kind}-{category}"
+
+
+def styles(session) -> str:
+    """A shared style per kind and category: the icon and the line in the category's colour."""
+    parts = []
+    for category, colour in category_colours(session).items():
+        for kind, icon in ICONS.items():
+            parts.append(
+                f"<Style id={quoteattr(style_id(kind, category))}><IconStyle><color>{kml_colour(colour)}</color>"
+                f"<Icon><href>{icon}</href></Icon></IconStyle>"
+                f"<LineStyle><color>{kml_colour(colour)}</color><width>4</width></LineStyle></Style>\n")
+    return "".join(parts)
 
 
 def placemark(row) -> str:
@@ -37,7 +66,8 @@ def placemark(row) -> str:
     if row["title"]:
         description = f"{row['title']}\n{description or ''}".strip()
     parts = [f"<Placemark id={quoteattr(row['kind'] + '-' + row['id'])}>",
-             f"<name>{_text(row['category_label'])}</name>"]
+             f"<name>{_text(row['category_label'])}</name>",
+             f"<styleUrl>{_text('#' + style_id(row['kind'], row['category']))}</styleUrl>"]
     if description:
         parts.append(f"<description>{_text(html.escape(description))}</description>")
     parts.append(f"<ExtendedData>{data}</ExtendedData>{row['kml']}</Placemark>\n")
@@ -69,6 +99,7 @@ def write_kml(session, selection, out, progress=no_progress) -> None:
     selection = dataclasses.replace(selection, srid=4326)
     counter = RowCounter(progress, "rows")
     out.write(HEAD.encode("utf-8"))
+    out.write(styles(session).encode("utf-8"))
     for what, label, rows_sql in KINDS:
         if selection.what in (what, "both"):
             for chunk in _kind_folder(session, selection, label, rows_sql, counter):
@@ -77,4 +108,5 @@ def write_kml(session, selection, out, progress=no_progress) -> None:
     out.write(b"</Document>\n</kml>\n")
 
 
-KML = register(ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", write_kml, label="KML"))
+KML = register(ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", write_kml, label="KML",
+                            default_what="both"))

@@ -1,6 +1,10 @@
 """What the reports for officials (HTML map, PDF) share: aggregates of the selected rows
-(counts, colours, bounds; the rows themselves are streamed by each report), the district
-outlines around them, a title, photo thumbnails and the tile settings.
+(counts, colours, bounds, counts by Stadtbezirk and Ortsteil; the rows themselves are streamed
+by each report), the district outlines around them, a title, photo thumbnails and the tile settings.
+
+The reports are German, the city's working language: their texts are the German msgids with
+no catalogue, so counted words go through gettext's ``ngettext`` with German's plural rule
+(:func:`count_de`), and times are Duisburg time with the zone named (:func:`local_time`).
 
 No Flask in the loading functions. :func:`report_context` alone looks at the running app
 (when there is one) for the photo storage and the tile server, because the registry's
@@ -9,16 +13,20 @@ No Flask in the loading functions. :func:`report_context` alone looks at the run
 from __future__ import annotations
 
 import base64
+import gettext
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp.colours import FALLBACK, category_colours
 from mapapp.exports.selection import Selection, rows_sql
+from mapapp.i18n import TIME_ZONE
 
 STATUS_DE = {
     "new": "Neu",
@@ -29,9 +37,13 @@ STATUS_DE = {
     "rejected": "Abgelehnt",
     "duplicate": "Doppelt gemeldet",
 }
-# Colour-blind-safe categorical palette (Okabe–Ito), cycled over the categories of a report.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 THUMBS_PER_ITEM = 3
+LOCAL = ZoneInfo(TIME_ZONE)
+# German names of Duisburg's two zone offsets (Babel and tzdata name them CET/CEST only).
+ZONE_NAMES = {3600: "MEZ", 7200: "MESZ"}
+# The reports' msgids are German and stay untranslated: gettext without a catalogue, i.e.
+# German's plural rule (1 → singular). Swap in a catalogue's ngettext to translate them.
+_ngettext = gettext.NullTranslations().ngettext
 
 
 @dataclass
@@ -55,16 +67,19 @@ class ReportData:
     computed in PostGIS, so its size does not grow with the number of findings."""
 
     title: str
-    stand: date
+    made: datetime  # when the report was made, in Duisburg time
     counts: list[tuple[str, str, str, int]] = field(default_factory=list)  # (kind, category, status, n)
+    # (Stadtbezirk, Ortsteil, findings, concerns); None where a row lies in no district
+    by_district: list[tuple[str | None, str | None, int, int]] = field(default_factory=list)
     districts: dict = field(default_factory=dict)  # GeoJSON FeatureCollection
     colours: dict[str, str] = field(default_factory=dict)  # category slug → colour
     labels: dict[str, str] = field(default_factory=dict)  # category slug → German label
+    line_categories: set[str] = field(default_factory=set)  # categories whose findings are all lines
     bounds: dict[str, float | None] = field(default_factory=dict)  # min/max of lat, lon, easting, northing
 
     @property
     def source_line(self) -> str:
-        return f"Quelle: mapapp · Stadtteil-Spaziergang Duisburg, Stand {self.stand.strftime('%d.%m.%Y')}"
+        return f"Quelle: mapapp · Stadtteil-Spaziergang Duisburg, Stand {self.made.strftime('%d.%m.%Y')}"
 
     def total(self, kind: str) -> int:
         return sum(n for k, _c, _s, n in self.counts if k == kind)
@@ -79,6 +94,25 @@ class ReportData:
 
 def status_label(status: str | None) -> str:
     return STATUS_DE.get(status or "", status or "")
+
+
+def count_de(n: int, singular: str, plural: str) -> str:
+    """``n`` and the German noun in the right number: "1 Fund", "2 Funde", "1 Person"."""
+    return f"{n} {_ngettext(singular, plural, n)}"
+
+
+def local_time(moment: datetime) -> str:
+    """A moment as people in Duisburg read it, zone named: "12.09.2026, 10:00 MESZ"."""
+    local = moment.astimezone(LOCAL)
+    offset = int(local.utcoffset().total_seconds())
+    return f"{local:%d.%m.%Y, %H:%M} {ZONE_NAMES.get(offset, local.tzname())}"
+
+
+def outlines_label(data: ReportData) -> str:
+    """The district outlines in words: "Grenzen der Ortsteile" (or Stadtbezirke, or both)."""
+    levels = {feature["properties"].get("level") for feature in data.districts.get("features", [])}
+    names = [name for level, name in (("stadtbezirk", "Stadtbezirke"), ("ortsteil", "Ortsteile")) if level in levels]
+    return "Grenzen der " + (" und ".join(names) or "Stadtteile")
 
 
 def report_context() -> ReportContext:
@@ -146,29 +180,44 @@ def district_outlines(session: Session, selection: Selection, ortsteile: list[st
     return session.execute(text(sql), {"ortsteile": ortsteile, "district": district}).scalar()
 
 
+# Rows without a district (outside Duisburg's outlines) sort last, under None.
+_DISTRICT_SQL = """
+    SELECT stadtbezirk, ortsteil, count(*) FILTER (WHERE kind = 'finding') AS findings,
+           count(*) FILTER (WHERE kind = 'concern') AS concerns
+    FROM ({rows}) AS r
+    GROUP BY stadtbezirk, ortsteil
+    ORDER BY stadtbezirk NULLS LAST, ortsteil NULLS LAST"""
+
 _SUMMARY_SQL = """
     SELECT kind, category, category_label, status, count(*) AS n,
            min(created_at) AS first_seen, min(lat) AS min_lat, max(lat) AS max_lat, min(lon) AS min_lon,
            max(lon) AS max_lon, min(easting) AS min_e, max(easting) AS max_e,
            min(northing) AS min_n, max(northing) AS max_n,
+           bool_and(geometry_type = 'LineString') AS lines_only,
            array_remove(array_agg(DISTINCT ortsteil), NULL) AS ortsteile
     FROM ({rows}) AS r
     GROUP BY kind, category, category_label, status"""
 
 
-def load(session: Session, selection: Selection, srid: int = 4326, stand: date | None = None) -> ReportData:
+def load(session: Session, selection: Selection, srid: int = 4326, made: datetime | None = None) -> ReportData:
     """The aggregates of the selection and the outlines around it (outline coordinates in ``srid``):
-    one grouped query over the rows, never the rows themselves."""
+    grouped queries over the rows, never the rows themselves."""
     sql, params = rows_sql(selection)
     groups = [dict(row) for row in session.execute(text(_SUMMARY_SQL.format(rows=sql)), params).mappings()]
-    data = ReportData(title=report_title(session, selection), stand=stand or date.today())
+    data = ReportData(title=report_title(session, selection), made=(made or datetime.now(LOCAL)).astimezone(LOCAL))
     data.counts = [(g["kind"], g["category"], g["status"], g["n"]) for g in groups]
-    # Colours in order of first appearance: findings' categories first, then concern-only ones.
+    data.by_district = [tuple(row) for row in session.execute(text(_DISTRICT_SQL.format(rows=sql)), params)]
+    # Each category in the colour the app's map and the GIS layers give it; listed in order of
+    # first appearance, findings' categories first, then concern-only ones.
+    colours = category_colours(session)
     order = sorted(groups, key=lambda g: (g["kind"] != "finding", g["first_seen"], g["category"]))
     for group in order:
         if group["category"] not in data.labels:
             data.labels[group["category"]] = group["category_label"]
-            data.colours[group["category"]] = PALETTE[(len(data.labels) - 1) % len(PALETTE)]
+            data.colours[group["category"]] = colours.get(group["category"], FALLBACK)
+    categories = {g["category"] for g in groups if g["kind"] == "finding"}
+    data.line_categories = {c for c in categories
+                            if all(g["lines_only"] for g in groups if g["kind"] == "finding" and g["category"] == c)}
     for key, pick in (("min_lat", min), ("max_lat", max), ("min_lon", min), ("max_lon", max),
                       ("min_e", min), ("max_e", max), ("min_n", min), ("max_n", max)):
         values = [g[key] for g in groups if g[key] is not None]

@@ -6,13 +6,19 @@ Every export format reads the rows of :func:`finding_rows_sql` / :func:`concern_
 - ``kind``            'finding' or 'concern'
 - ``id``              uuid as text
 - ``category``        category slug; ``category_label`` its German label
-- ``status``          findings: COALESCE(concern status, finding status); concerns: their status
+- ``status``          findings: COALESCE(concern status, finding status); concerns: their status;
+                      ``status_label`` its German label
 - ``title``           concerns: the title (NULL unless include_text); findings: NULL
 - ``description``     finding description / concern summary, NULL unless ``include_text``
 - ``urgency``         1..5 or NULL (concerns: NULL)
-- ``confirmations``   findings: number of "+1"; concerns: number of linked findings
+- ``accuracy_m``      the location's accuracy in metres as the phone reported it (concerns: NULL)
+- ``confirmations``   findings: number of "+1" (concerns: NULL)
 - ``walk``            the walk's title (concerns: NULL); ``walk_id`` its id as text
-- ``concern_id``      findings: the concern they belong to; concerns: duplicate_of_id
+- ``concern_id``      findings: the concern they belong to (concerns: NULL)
+- ``findings_count``  concerns: number of their findings (findings: NULL)
+- ``people``          concerns: number of different people who reported or confirmed one of
+                      their findings, a count only (findings: NULL)
+- ``duplicate_of``    concerns: the concern this one duplicates (findings: NULL)
 - ``ortsteil``, ``ortsteil_code``, ``stadtbezirk``, ``stadtbezirk_code``
 - ``created_at``, ``updated_at`` (timestamptz)
 - ``attributes``      jsonb (concerns: '{}')
@@ -25,6 +31,9 @@ Every export format reads the rows of :func:`finding_rows_sql` / :func:`concern_
 - ``geom_wkt``        WKT of the geometry in ``selection.srid``
 
 Never any participant id, nickname, cookie, IP or account data.
+
+Besides the rows: :func:`answer_rows_sql` (one row per answer to a category question) and
+:func:`walk_rows_sql` (the walks of the selection) for the GIS layers.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -106,11 +115,30 @@ def _photos(selection: Selection, finding_id: str) -> str:
     )
 
 
+def status_label_sql(expression: str) -> str:
+    """SQL giving the German label of the status in ``expression`` (the labels are constants)."""
+    from mapapp.exports.report_data import STATUS_DE
+
+    quoted = {code: label.replace("'", "''") for code, label in STATUS_DE.items()}
+    cases = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in quoted.items())
+    return f"CASE {expression} {cases} ELSE {expression} END"
+
+
+# Different people behind a concern ``c``: the authors of its findings and those who gave them a +1.
+_PEOPLE_SQL = """(SELECT count(DISTINCT who.participant_id) FROM (
+                   SELECT pf.participant_id FROM findings pf WHERE pf.concern_id = c.id
+                   UNION ALL
+                   SELECT pc.participant_id FROM confirmations pc
+                   JOIN findings pq ON pq.id = pc.finding_id WHERE pq.concern_id = c.id) AS who)::int"""
+
+
 def _wrap(inner: str) -> str:
     """Turn GeometryType's upper case into the GeoJSON spelling and drop the helper column."""
     return f"""
-        SELECT kind, id, category, category_label, status, title, description, urgency, confirmations,
-               walk, walk_id, concern_id, ortsteil, ortsteil_code, stadtbezirk, stadtbezirk_code,
+        SELECT kind, id, category, category_label, status, {status_label_sql('status')} AS status_label,
+               title, description, urgency, accuracy_m, confirmations, walk, walk_id, concern_id,
+               findings_count, people, duplicate_of,
+               ortsteil, ortsteil_code, stadtbezirk, stadtbezirk_code,
                created_at, updated_at, attributes, photos,
                CASE geometry_type_raw WHEN 'POINT' THEN 'Point' WHEN 'LINESTRING' THEN 'LineString'
                     ELSE initcap(geometry_type_raw) END AS geometry_type,
@@ -161,14 +189,17 @@ def finding_rows_sql(selection: Selection) -> tuple[str, dict]:
     """SQL and parameters for one row per selected finding (columns: see the module docstring)."""
     where, params = _finding_where(selection)
     text_col = "f.description" if selection.include_text else "NULL::text"
+    attributes = "f.attributes" if selection.include_text else _answers_without_free_text(params)
     inner = f"""
         SELECT 'finding' AS kind, f.id::text AS id, f.category_slug AS category,
                cat.label_de AS category_label, COALESCE(c.status, f.status) AS status,
                NULL::text AS title, {text_col} AS description, f.urgency::int AS urgency,
+               f.accuracy_m::float8 AS accuracy_m,
                (SELECT count(*) FROM confirmations cf WHERE cf.finding_id = f.id)::int AS confirmations,
                w.title AS walk, f.walk_id::text AS walk_id, f.concern_id::text AS concern_id,
+               NULL::int AS findings_count, NULL::int AS people, NULL::text AS duplicate_of,
                ot.name AS ortsteil, ot.code AS ortsteil_code, sb.name AS stadtbezirk, sb.code AS stadtbezirk_code,
-               f.created_at, f.updated_at, f.attributes, {_photos(selection, 'f.id')} AS photos,
+               f.created_at, f.updated_at, {attributes} AS attributes, {_photos(selection, 'f.id')} AS photos,
                {_geometry_columns('f', selection.srid)}
         FROM findings f
         JOIN categories cat ON cat.slug = f.category_slug
@@ -179,6 +210,15 @@ def finding_rows_sql(selection: Selection) -> tuple[str, dict]:
         {('WHERE ' + ' AND '.join(where)) if where else ''}
         ORDER BY f.created_at, f.id"""
     return _wrap(inner), params
+
+
+def _answers_without_free_text(params: dict) -> str:
+    """SQL of a finding's answers without those to free-text (or unknown) questions, for exports
+    without text: what a participant typed in is free text, like the description."""
+    params["free_text"] = list(FREE_TEXT_ANSWERS)
+    return """(SELECT COALESCE(jsonb_object_agg(a.key, a.value), '{}'::jsonb) FROM jsonb_each(f.attributes) AS a
+               WHERE EXISTS (SELECT 1 FROM category_attributes q WHERE q.category_slug = f.category_slug
+                             AND q.code = a.key AND q.datatype <> ALL(:free_text)))"""
 
 
 def concern_rows_sql(selection: Selection) -> tuple[str, dict]:
@@ -195,8 +235,10 @@ def concern_rows_sql(selection: Selection) -> tuple[str, dict]:
         SELECT 'concern' AS kind, c.id::text AS id, c.category_slug AS category,
                cat.label_de AS category_label, c.status AS status,
                {title} AS title, {summary} AS description, NULL::int AS urgency,
-               (SELECT count(*) FROM findings cf WHERE cf.concern_id = c.id)::int AS confirmations,
-               NULL::text AS walk, NULL::text AS walk_id, c.duplicate_of_id::text AS concern_id,
+               NULL::float8 AS accuracy_m, NULL::int AS confirmations,
+               NULL::text AS walk, NULL::text AS walk_id, NULL::text AS concern_id,
+               (SELECT count(*) FROM findings cf WHERE cf.concern_id = c.id)::int AS findings_count,
+               {_PEOPLE_SQL} AS people, c.duplicate_of_id::text AS duplicate_of,
                ot.name AS ortsteil, ot.code AS ortsteil_code, sb.name AS stadtbezirk, sb.code AS stadtbezirk_code,
                c.created_at, c.updated_at, '{{}}'::jsonb AS attributes, {photos} AS photos,
                {_geometry_columns('c', selection.srid)}
@@ -207,6 +249,82 @@ def concern_rows_sql(selection: Selection) -> tuple[str, dict]:
         {('WHERE ' + ' AND '.join(where)) if where else ''}
         ORDER BY c.created_at, c.id"""
     return _wrap(inner), params
+
+
+# Question types whose answers are free text (left out with ``include_text`` off).
+FREE_TEXT_ANSWERS = ("string", "text")
+
+
+def answer_rows_sql(selection: Selection) -> tuple[str, dict]:
+    """SQL and parameters for one row per answer of the selected findings to their category's
+    questions (a multiple choice gives one row per chosen value): ``finding_id``, ``category``,
+    ``question`` (code), ``question_label``, ``datatype``, ``answer`` (the stored value as text),
+    ``answer_label`` (the choice's German label, else the value) and ``answer_number`` (numbers)."""
+    where, params = _finding_where(selection)
+    if not selection.include_text:
+        where.append("q.datatype <> ALL(:free_text)")  # unknown questions too: they may be free text
+        params["free_text"] = list(FREE_TEXT_ANSWERS)
+    sql = f"""
+        SELECT f.id::text AS finding_id, f.category_slug AS category, a.code AS question,
+               q.label_de AS question_label, q.datatype, v.value AS answer,
+               COALESCE(choice.label_de, v.value) AS answer_label,
+               CASE WHEN jsonb_typeof(a.value) = 'number' THEN (a.value #>> '{{}}')::float8 END AS answer_number
+        FROM findings f
+        LEFT JOIN concerns c ON c.id = f.concern_id
+        CROSS JOIN LATERAL jsonb_each(f.attributes) AS a(code, value)
+        LEFT JOIN category_attributes q ON q.category_slug = f.category_slug AND q.code = a.code
+        CROSS JOIN LATERAL (
+            SELECT e.value, e.n FROM jsonb_array_elements_text(
+                CASE jsonb_typeof(a.value) WHEN 'array' THEN a.value ELSE '[]'::jsonb END
+            ) WITH ORDINALITY AS e(value, n)
+            UNION ALL
+            SELECT a.value #>> '{{}}', 1 WHERE jsonb_typeof(a.value) NOT IN ('array', 'null')
+        ) AS v
+        LEFT JOIN LATERAL (
+            SELECT o ->> 'label_de' AS label_de FROM jsonb_array_elements(q.values) AS o
+            WHERE o ->> 'key' = v.value LIMIT 1
+        ) AS choice ON true
+        {('WHERE ' + ' AND '.join(where)) if where else ''}
+        ORDER BY f.created_at, f.id, q."order", a.code, v.n"""
+    return sql, params
+
+
+def walk_rows_sql(selection: Selection) -> tuple[str, dict]:
+    """SQL and parameters for the walks of the selection: its walk, else the walks in its
+    district whose day (start, else creation) lies in its dates. Categories and statuses do not
+    narrow walks. Columns: ``id``, ``title``, ``topic``, ``description`` (NULL unless
+    ``include_text``), ``starts_at``, ``ends_at``, the districts, ``findings_count``,
+    ``route_length_m``, and the meeting point and route as WKB in ``selection.srid``
+    (``meeting_wkb``, ``route_wkb``; NULL when not planned). Never the join code."""
+    where, params = [], {"srid": selection.srid}
+    if selection.walk_id:
+        where.append("w.id = CAST(:walk_id AS uuid)")
+        params["walk_id"] = str(selection.walk_id)
+    if selection.district:
+        where.append(
+            "EXISTS (SELECT 1 FROM districts sel_d WHERE sel_d.id IN (w.ortsteil_id, w.stadtbezirk_id) "
+            "AND (sel_d.code = :district OR lower(sel_d.name) = lower(:district)))")
+        params["district"] = selection.district.strip()
+    if selection.date_from:
+        where.append("COALESCE(w.starts_at, w.created_at) >= CAST(:date_from AS date)")
+        params["date_from"] = selection.date_from
+    if selection.date_to:
+        where.append("COALESCE(w.starts_at, w.created_at) < CAST(:date_to AS date)")
+        params["date_to"] = selection.date_to + timedelta(days=1)
+    description = "w.description" if selection.include_text else "NULL::text"
+    sql = f"""
+        SELECT w.id::text AS id, w.title, w.topic, {description} AS description, w.starts_at, w.ends_at,
+               ot.name AS ortsteil, ot.code AS ortsteil_code, sb.name AS stadtbezirk, sb.code AS stadtbezirk_code,
+               (SELECT count(*) FROM findings wf WHERE wf.walk_id = w.id)::int AS findings_count,
+               ST_Length(w.route::geography)::float8 AS route_length_m,
+               ST_AsBinary(ST_Transform(w.meeting_point, CAST(:srid AS int))) AS meeting_wkb,
+               ST_AsBinary(ST_Transform(w.route, CAST(:srid AS int))) AS route_wkb
+        FROM walks w
+        LEFT JOIN districts ot ON ot.id = w.ortsteil_id
+        LEFT JOIN districts sb ON sb.id = w.stadtbezirk_id
+        {('WHERE ' + ' AND '.join(where)) if where else ''}
+        ORDER BY w.starts_at NULLS LAST, w.title, w.id"""
+    return sql, params
 
 
 def rows_sql(selection: Selection) -> tuple[str, dict]:

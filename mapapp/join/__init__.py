@@ -3,21 +3,22 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, url_for
-from flask_babel import format_date
+from flask import Blueprint
+from flask_babel import format_date, format_decimal, gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from mapapp.i18n import text_direction
 
 bp = Blueprint("join", __name__)
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 
 def join_url(join_code: str) -> str:
-    """The absolute join link; ``PUBLIC_BASE_URL`` (e.g. behind a proxy) wins over the request's host."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for("join.join_page", join_code=join_code)
-    return url_for("join.join_page", join_code=join_code, _external=True)
+    """The absolute join link (and QR code): under ``PUBLIC_BASE_URL``, else the (trusted) request host."""
+    from mapapp.public_urls import public_url
+
+    return public_url("join.join_page", join_code=join_code)
 
 
 def walk_client_config(walk: dict) -> dict:
@@ -54,6 +55,25 @@ def walk_when(walk: dict) -> str:
     if walk.get("ends_at"):
         when += f"–{_local(walk['ends_at']):%H:%M}"
     return when
+
+
+@bp.app_template_filter("coordinates")
+def coordinates(point: dict) -> str:
+    """A GeoJSON point as "51,4565° N, 6,6995° O" in the request's language.
+
+    Decimal separator and compass letters follow the language ("51.4565° N, 6.6995° E" in
+    English). In a right-to-left language each number is a left-to-right isolate, so its
+    degree sign stays on its right.
+    """
+    lon, lat = point["coordinates"]
+    north = _("%(degrees)s N", degrees=_degrees(lat)) if lat >= 0 else _("%(degrees)s S", degrees=_degrees(lat))
+    east = _("%(degrees)s O", degrees=_degrees(lon)) if lon >= 0 else _("%(degrees)s W", degrees=_degrees(lon))
+    return _("%(latitude)s, %(longitude)s", latitude=north, longitude=east)
+
+
+def _degrees(value: float) -> str:
+    number = format_decimal(abs(value), format="0.0####") + "°"
+    return f"\u2066{number}\u2069" if text_direction() == "rtl" else number
 
 
 def _local(value: str | datetime) -> datetime:

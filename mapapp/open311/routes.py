@@ -1,13 +1,14 @@
 """Thin GeoReport v2 routes: parse, call the plain modules, answer in JSON or XML."""
 import json
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from mapapp.db import db
 from mapapp.errors import DomainError
 from mapapp.open311 import apikeys, bp, service_requests, services, submit, xmlout
+from mapapp.public_urls import public_root, public_url
 
 FMT = "<any(json, xml):fmt>"
 MEDIA_TYPES = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
@@ -45,7 +46,8 @@ def jurisdiction():
 
 
 def _base_url() -> str:
-    return request.url_root
+    """The root of ``media_url`` links: ``PUBLIC_BASE_URL``, else the (trusted) request host."""
+    return public_root()
 
 
 @bp.get(f"/discovery.{FMT}")
@@ -53,7 +55,7 @@ def discovery(fmt):
     changeset = "2026-11-25T00:00:00+01:00"
     endpoint = {
         "specification": "http://wiki.open311.org/GeoReport_v2",
-        "url": url_for("open311.services_list", fmt="json", _external=True).rsplit("/", 1)[0],
+        "url": public_url("open311.services_list", fmt="json").rsplit("/", 1)[0],
         "changeset": changeset,
         "type": "production",
         "formats": ["application/json", "text/xml"],

@@ -1,7 +1,10 @@
-"""Concerns and unmerged findings as GeoReport service requests (read side).
+"""Concerns and unmerged findings as GeoReport service requests (read side, public: no key).
 
 A finding already merged into a concern is represented by that concern only. No
-participant, nickname or account data leaves here.
+participant, nickname or account data leaves here, and nothing internal to the review:
+``status_notes`` is the concern's public message (``concerns.public_message``), never a
+note of its audit trail, and ``agency_responsible`` the configured public name
+(``PUBLIC_AGENCY_NAME``), never a team.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -26,8 +30,7 @@ ROWS_SQL = """
 WITH items AS (
     SELECT k.id, k.status, k.category_slug, COALESCE(k.summary, k.title) AS description,
            k.geom, k.ortsteil_id, k.stadtbezirk_id, k.created_at, k.updated_at,
-           (SELECT e.note FROM concern_events e WHERE e.concern_id = k.id AND e.note IS NOT NULL
-            ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status_notes,
+           k.public_message AS status_notes,
            (SELECT p.stored_sha256 FROM photos p JOIN findings pf ON pf.id = p.finding_id
             WHERE pf.concern_id = k.id ORDER BY pf.created_at, p.position, p.created_at LIMIT 1) AS photo
     FROM concerns k
@@ -39,8 +42,6 @@ WITH items AS (
     FROM findings f WHERE f.concern_id IS NULL
 )
 SELECT i.id, i.status, i.status_notes, i.category_slug, c.label_de, c.label_en, i.description,
-       (SELECT string_agg(t.name, ', ' ORDER BY t.name) FROM teams t
-        JOIN team_categories tc ON tc.team_id = t.id WHERE tc.category_slug = i.category_slug) AS agency,
        i.created_at, i.updated_at, o.name AS ortsteil, s.name AS stadtbezirk,
        ST_Y(i.geom) AS lat, ST_X(i.geom) AS lon, i.photo
 FROM items i
@@ -134,7 +135,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(LOCAL).isoformat(timespec="seconds") if value else None
 
 
-def _as_request(row, base_url: str, locale: str | None) -> dict:
+def _as_request(row, base_url: str, locale: str | None, agency: str | None) -> dict:
     english = (locale or "").lower().startswith("en")
     address = ", ".join(part for part in (row["ortsteil"], row["stadtbezirk"]) if part) or None
     return {
@@ -144,7 +145,7 @@ def _as_request(row, base_url: str, locale: str | None) -> dict:
         "service_name": row["label_en"] if english else row["label_de"],
         "service_code": row["category_slug"],
         "description": row["description"],
-        "agency_responsible": row["agency"],
+        "agency_responsible": agency,
         "service_notice": None,
         "requested_datetime": _iso(row["created_at"]),
         "updated_datetime": _iso(row["updated_at"]),
@@ -162,7 +163,8 @@ def list_requests(session: Session, query: RequestQuery, base_url: str) -> list[
     """Return the matching service requests, newest first, at most MAX_RESULTS (the spec's 1000)."""
     where, params = _where(query)
     rows = session.execute(text(ROWS_SQL.format(where=where)), params | {"limit": MAX_RESULTS}).mappings()
-    return [_as_request(row, base_url, query.locale) for row in rows]
+    agency = current_app.config.get("PUBLIC_AGENCY_NAME") or None
+    return [_as_request(row, base_url, query.locale, agency) for row in rows]
 
 
 def get_request(session: Session, request_id: str, base_url: str, locale: str | None = None) -> dict:

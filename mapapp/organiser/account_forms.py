@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, ValidationError
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, PasswordField, SelectField, StringField, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length
 
-from mapapp.auth.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN, normalise_username
+from mapapp.auth.forms import check_new_password, password_message
+from mapapp.auth.users import USERNAME_PATTERN, normalise_username
 from mapapp.errors import ValidationFailed
 from mapapp.i18n import category_label
 from mapapp.organiser.forms import CheckboxesField
@@ -20,7 +21,6 @@ ROLE_LABELS = {
 USER_MESSAGES = {
     "username": lazy_gettext("2 bis 80 Zeichen: Kleinbuchstaben, Ziffern, Punkt, Unterstrich oder Bindestrich."),
     "username_taken": lazy_gettext("Diesen Benutzernamen gibt es schon."),
-    "password": lazy_gettext("Das Passwort muss mindestens %(n)s Zeichen lang sein.", n=PASSWORD_MIN_LENGTH),
     "role": lazy_gettext("Bitte eine Rolle wählen."),
 }
 TEAM_MESSAGES = {
@@ -43,9 +43,7 @@ class UserForm(FlaskForm):
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})
     display_name = StringField(lazy_gettext("Angezeigter Name (optional)"), validators=[Length(max=120)])
     role = SelectField(lazy_gettext("Rolle"), default="team_member")
-    password = PasswordField(lazy_gettext("Passwort"),
-                             validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH,
-                                                                message=USER_MESSAGES["password"])],
+    password = PasswordField(lazy_gettext("Passwort"), validators=[DataRequired()],
                              render_kw={"autocomplete": "new-password"})
 
     def __init__(self, *args, **kwargs):
@@ -56,10 +54,27 @@ class UserForm(FlaskForm):
         if not USERNAME_PATTERN.fullmatch(normalise_username(field.data)):
             raise ValidationError(USER_MESSAGES["username"])
 
+    def validate_password(self, field):
+        check_new_password(field, self.username.data)
+
     def show_domain_errors(self, err: ValidationFailed) -> None:
         for name, problem in err.fields.items():
             target = getattr(self, name, self.username)
-            target.errors = [*target.errors, domain_message(USER_MESSAGES, name, problem)]
+            message = password_message(problem) if name == "password" else domain_message(USER_MESSAGES, name, problem)
+            target.errors = [*target.errors, message]
+
+
+class SetPasswordForm(FlaskForm):
+    """An organiser gives another account a new password (prefixed by the account's id)."""
+
+    password = PasswordField(lazy_gettext("Neues Passwort"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class AccountStateForm(FlaskForm):
+    """Lock (``active`` "0") or unlock ("1") an account."""
+
+    active = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
 def category_choices(categories: list[dict]) -> list[tuple[str, str]]:

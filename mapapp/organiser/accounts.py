@@ -1,19 +1,23 @@
-"""Thin routes of ``/organiser/users`` and ``/organiser/teams``: accounts, teams, their members.
+"""Thin routes of ``/organiser/users`` and ``/organiser/teams``: accounts (new ones, new passwords,
+locking and unlocking; each change of password or state signs that account out everywhere),
+teams and their members. An organiser's own account changes only on ``/password``.
 
 The domain functions live in ``mapapp.auth.users`` and ``mapapp.review.teams``; every form
 carries a CSRF token (checked app-wide), and every change redirects back to its list.
 """
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from mapapp import categories
 from mapapp.auth import organiser_required, users
+from mapapp.auth.forms import PASSWORD_HINT, password_message
 from mapapp.db import db
 from mapapp.errors import NotFound, ValidationFailed
 from mapapp.organiser import bp
 from mapapp.organiser.account_forms import (
-    ROLE_LABELS, TEAM_MESSAGES, ActionForm, MemberForm, TeamCategoriesForm, TeamForm, UserForm,
-    category_choices,
+    ROLE_LABELS, TEAM_MESSAGES, AccountStateForm, ActionForm, MemberForm, SetPasswordForm, TeamCategoriesForm,
+    TeamForm, UserForm, category_choices,
 )
 from mapapp.review import teams
 
@@ -36,8 +40,63 @@ def users_page():
     for team in teams.list_teams(db.session):
         for member in team.members:
             team_names.setdefault(member.id, []).append(team.name)
-    return render_template("organiser/users.html", form=form, accounts=users.list_users(db.session),
-                           team_names=team_names, role_labels=ROLE_LABELS), 422 if form.errors else 200
+    accounts = users.list_users(db.session)
+    account_forms = {account.id: {"password": SetPasswordForm(prefix=f"user-{account.id}-password", formdata=None),
+                                  "state": AccountStateForm(prefix=f"user-{account.id}-state", formdata=None,
+                                                            active="0" if account.active else "1")}
+                     for account in accounts if account.id != current_user.id}
+    return render_template("organiser/users.html", form=form, accounts=accounts, account_forms=account_forms,
+                           team_names=team_names, role_labels=ROLE_LABELS,
+                           password_hint=PASSWORD_HINT), 422 if form.errors else 200
+
+
+def _other_account(user_id: int) -> users.Account:
+    """The account ``user_id``, not the organiser's own (that one changes on ``/password``)."""
+    try:
+        account = users.get_account(db.session, user_id)
+    except NotFound:
+        abort(404)
+    if account.id == current_user.id:
+        abort(403)
+    return account
+
+
+@bp.post("/users/<int:user_id>/password")
+@organiser_required
+def set_user_password(user_id):
+    """A new password for another account; that account is signed out everywhere."""
+    account = _other_account(user_id)
+    form = SetPasswordForm(prefix=f"user-{user_id}-password")
+    if form.validate_on_submit():
+        try:
+            users.set_password(db.session, user_id, form.password.data)
+        except ValidationFailed as err:
+            db.session.rollback()
+            for problem in err.fields.values():
+                flash(_("„%(name)s“: %(problem)s", name=account.username, problem=password_message(problem)),
+                      "error")
+        else:
+            flash(_("„%(name)s“ hat ein neues Passwort und ist überall abgemeldet.", name=account.username),
+                  "success")
+    else:
+        flash(_("Bitte ein neues Passwort eingeben."), "error")
+    return redirect(url_for("organiser.users_page"))
+
+
+@bp.post("/users/<int:user_id>/state")
+@organiser_required
+def set_user_state(user_id):
+    """Lock an account (it is signed out everywhere and cannot sign in) or unlock it."""
+    account = _other_account(user_id)
+    form = AccountStateForm(prefix=f"user-{user_id}-state")
+    if form.validate_on_submit():
+        active = form.active.data == "1"
+        users.set_active(db.session, user_id, active)
+        if active:
+            flash(_("Das Konto „%(name)s“ ist wieder freigegeben.", name=account.username), "success")
+        else:
+            flash(_("Das Konto „%(name)s“ ist gesperrt und überall abgemeldet.", name=account.username), "success")
+    return redirect(url_for("organiser.users_page"))
 
 
 def _team_forms(team: teams.Team, choices, members) -> dict:

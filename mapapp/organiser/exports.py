@@ -21,18 +21,19 @@ from mapapp.organiser import bp, queries
 JOB_FORMATS = ("gpkg", "shapefile", "html", "pdf", "handover")
 
 
-def _params(args) -> dict:
-    """The form's values as the plain keyword arguments of parse_selection (stored in a job)."""
+def _params(args, fmt=None) -> dict:
+    """The form's values as the plain keyword arguments of parse_selection (stored in a job);
+    without ``what``, the format's default."""
     return dict(
         walk=args.get("walk"), district=args.get("district"), categories=args.getlist("category"),
         statuses=args.getlist("status"), date_from=args.get("from"), date_to=args.get("to"),
-        what=args.get("what", "findings"), photos=flag(args.get("photos", "")),
+        what=args.get("what") or (fmt.default_what if fmt else "findings"), photos=flag(args.get("photos", "")),
         text=flag(args.get("text", "")), crs=args.get("crs", "25832"),
     )
 
 
-def _selection_from_args(args=None):
-    return parse_selection(**_params(request.args if args is None else args))
+def _selection_from_args(args, fmt):
+    return parse_selection(**_params(args, fmt))
 
 
 def _download(fmt, selection):
@@ -71,7 +72,7 @@ def _checked(formats, args):
     if fmt is None:
         errors["format"] = _("Unbekanntes Format.")
     try:
-        selection = _selection_from_args(args)
+        selection = _selection_from_args(args, fmt)
     except ValidationFailed as err:
         errors.update(err.fields)
     return fmt, selection, errors
@@ -101,6 +102,6 @@ def start_export():
         return _form_page(formats, errors, request.form)
     if fmt.name not in JOB_FORMATS:
         return _download(fmt, selection)
-    job_id = create_job(db.session, fmt.name, _params(request.form), current_user.id)
+    job_id = create_job(db.session, fmt.name, _params(request.form, fmt), current_user.id)
     current_app.extensions["export_jobs"].submit()
     return redirect(url_for("organiser.export_job", job_id=job_id), 303)

@@ -15,15 +15,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from mapapp.errors import ValidationFailed
 from mapapp.i18n import category_label
-from mapapp.organiser.walks import DESCRIPTION_MAX, OUTSIDE, TITLE_MAX, TOPIC_MAX, WalkData
+from mapapp.organiser.walks import DESCRIPTION_MAX, MEETING_POINT_NAME_MAX, OUTSIDE, TITLE_MAX, TOPIC_MAX, WalkData
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 # Domain field → form field that shows the error.
 DOMAIN_FIELDS = {
     "title": "title", "topic": "topic", "description": "description", "starts_at": "start_time",
-    "ends_at": "end_time", "meeting_point": "meeting_lat", "route": "route", "district": "district",
-    "categories": "categories",
+    "ends_at": "end_time", "meeting_point": "meeting_lat", "meeting_point_name": "meeting_point_name",
+    "route": "route", "district": "district", "categories": "categories",
 }
 DOMAIN_MESSAGES = {
     ("meeting_point", OUTSIDE): lazy_gettext("Der Treffpunkt liegt außerhalb von Duisburg."),
@@ -60,6 +60,8 @@ class WalkForm(FlaskForm):
                            validators=[InputRequired(lazy_gettext("Bitte eine Anfangszeit angeben."))])
     end_time = TimeField(lazy_gettext("Ende (optional)"), validators=[Optional()])
     district = SelectField(lazy_gettext("Ortsteil oder Stadtbezirk"), choices=[], validate_choice=True)
+    meeting_point_name = StringField(lazy_gettext("Name des Treffpunkts"),
+                                     validators=[Optional(), Length(max=MEETING_POINT_NAME_MAX)])
     meeting_lat = CoordinateField(lazy_gettext("Breite (lat)"), validators=[
         InputRequired(lazy_gettext("Bitte den Treffpunkt auf der Karte setzen oder eingeben.")),
         NumberRange(-90, 90)])
@@ -108,6 +110,7 @@ class WalkForm(FlaskForm):
             title=self.title.data, topic=self.topic.data, description=self.description.data,
             starts_at=self._local(self.start_time.data), ends_at=self._local(self.end_time.data),
             meeting_lat=self.meeting_lat.data, meeting_lon=self.meeting_lon.data,
+            meeting_point_name=self.meeting_point_name.data,
             district=self.district.data or None, route=self.route.data or None,
             categories=list(self.categories.data),
         )
@@ -126,6 +129,7 @@ class WalkForm(FlaskForm):
             self.district.data = f"stadtbezirk:{walk['stadtbezirk_code']}"
         if walk["meeting_point"]:
             self.meeting_lon.data, self.meeting_lat.data = walk["meeting_point"]["coordinates"]
+        self.meeting_point_name.data = walk["meeting_point_name"]
         self.route.data = json.dumps(walk["route"]) if walk["route"] else ""
         self.categories.data = list(walk["categories"])
 

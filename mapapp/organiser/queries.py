@@ -19,13 +19,25 @@ def organiser_walks(session: Session) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+# A district's extent as Leaflet's [[south, west], [north, east]].
+BOUNDS = """json_build_array(
+    json_build_array(round(ST_YMin({g})::numeric, 6), round(ST_XMin({g})::numeric, 6)),
+    json_build_array(round(ST_YMax({g})::numeric, 6), round(ST_XMax({g})::numeric, 6)))"""
+
+
 def district_options(session: Session) -> list[dict]:
-    """Return the Stadtbezirke by code, each with its Ortsteile: ``[{code, name, ortsteile: [{code, name}]}]``."""
-    return session.execute(text("""
+    """Return the Stadtbezirke by code, each with its Ortsteile and every one with its extent.
+
+    ``[{code, name, bounds, ortsteile: [{code, name, bounds}]}]``; ``bounds`` lets the walk
+    form's map zoom to the chosen district without asking the server again.
+    """
+    return session.execute(text(f"""
         SELECT COALESCE(json_agg(json_build_object(
-            'code', sb.code, 'name', sb.name,
+            'code', sb.code, 'name', sb.name, 'bounds', {BOUNDS.format(g="sb.geom")},
             'ortsteile', COALESCE((
-                SELECT json_agg(json_build_object('code', ot.code, 'name', ot.name) ORDER BY length(ot.code), ot.code)
+                SELECT json_agg(json_build_object('code', ot.code, 'name', ot.name,
+                                                  'bounds', {BOUNDS.format(g="ot.geom")})
+                                ORDER BY length(ot.code), ot.code)
                 FROM districts ot WHERE ot.level = 'ortsteil' AND ot.parent_id = sb.id), '[]'::json)
         ) ORDER BY length(sb.code), sb.code), '[]'::json)
         FROM districts sb WHERE sb.level = 'stadtbezirk'

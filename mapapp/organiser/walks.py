@@ -18,6 +18,7 @@ from mapapp.errors import NotFound, ValidationFailed
 
 TITLE_MAX = 200
 TOPIC_MAX = 200
+MEETING_POINT_NAME_MAX = 200
 DESCRIPTION_MAX = 5000
 ROUTE_MAX_POINTS = 1000
 BOUNDS_MARGIN_M = 100
@@ -30,6 +31,7 @@ class WalkData:
 
     ``district`` is ``"ortsteil:<code>"`` or ``"stadtbezirk:<code>"``; None lets the
     meeting point decide. ``route`` is a GeoJSON LineString geometry (dict or text).
+    ``meeting_point_name`` says where to meet in words ("Bismarckplatz, vor dem Rathaus").
     ``categories`` lists the slugs offered; None or empty offers all of them.
     """
 
@@ -40,6 +42,7 @@ class WalkData:
     ends_at: datetime | None = None
     topic: str | None = None
     description: str | None = None
+    meeting_point_name: str | None = None
     district: str | None = None
     route: dict | str | None = None
     categories: list[str] | None = field(default=None)
@@ -86,6 +89,8 @@ def _check_fields(data: WalkData) -> tuple[dict, str | None]:
         errors["topic"] = f"at most {TOPIC_MAX} characters"
     if data.description and len(data.description) > DESCRIPTION_MAX:
         errors["description"] = f"at most {DESCRIPTION_MAX} characters"
+    if data.meeting_point_name and len(data.meeting_point_name.strip()) > MEETING_POINT_NAME_MAX:
+        errors["meeting_point_name"] = f"at most {MEETING_POINT_NAME_MAX} characters"
     for name in ("starts_at", "ends_at"):
         value = getattr(data, name)
         if value is not None and value.tzinfo is None:
@@ -164,6 +169,7 @@ def _validated(session: Session, data: WalkData) -> dict:
     return {
         "title": data.title.strip(), "topic": _clean_text(data.topic),
         "description": _clean_text(data.description), "starts_at": data.starts_at, "ends_at": data.ends_at,
+        "meeting_point_name": _clean_text(data.meeting_point_name),
         "lat": float(data.meeting_lat), "lon": float(data.meeting_lon), "route": route,
         "ortsteil_id": ortsteil_id, "stadtbezirk_id": stadtbezirk_id, "categories": categories,
     }
@@ -183,10 +189,10 @@ def create_walk(session: Session, data: WalkData | dict, created_by_id: int | No
     values = _validated(session, _as_walk_data(data))
     walk_id = uuid.uuid4()
     session.execute(text("""
-        INSERT INTO walks (id, title, topic, description, starts_at, ends_at, meeting_point, route,
-                           ortsteil_id, stadtbezirk_id, created_by_id)
+        INSERT INTO walks (id, title, topic, description, starts_at, ends_at, meeting_point,
+                           meeting_point_name, route, ortsteil_id, stadtbezirk_id, created_by_id)
         VALUES (:id, :title, :topic, :description, :starts_at, :ends_at,
-                ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
+                ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :meeting_point_name,
                 ST_SetSRID(ST_GeomFromGeoJSON(CAST(:route AS text)), 4326),
                 :ortsteil_id, :stadtbezirk_id, :created_by_id)
     """), {**values, "id": walk_id, "created_by_id": created_by_id})
@@ -202,6 +208,7 @@ def update_walk(session: Session, walk_id: uuid.UUID, data: WalkData | dict) -> 
         UPDATE walks SET title = :title, topic = :topic, description = :description,
                starts_at = :starts_at, ends_at = :ends_at,
                meeting_point = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
+               meeting_point_name = :meeting_point_name,
                route = ST_SetSRID(ST_GeomFromGeoJSON(CAST(:route AS text)), 4326),
                ortsteil_id = :ortsteil_id, stadtbezirk_id = :stadtbezirk_id
         WHERE id = :id
@@ -219,6 +226,7 @@ DETAIL_SQL = """
         'starts_at', w.starts_at, 'ends_at', w.ends_at, 'join_code', w.join_code,
         'ortsteil', ot.name, 'ortsteil_code', ot.code, 'stadtbezirk', sb.name, 'stadtbezirk_code', sb.code,
         'meeting_point', ST_AsGeoJSON(w.meeting_point, 7)::json,
+        'meeting_point_name', w.meeting_point_name,
         'route', ST_AsGeoJSON(w.route, 7)::json,
         'bounds', (
             SELECT CASE WHEN box IS NOT NULL THEN json_build_array(

@@ -28,7 +28,8 @@ else:
     register_heif_opener()
     HEIF = True
 
-MAX_BYTES = 15 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = 15 * MB
 MAX_PIXELS = 60_000_000
 WEB_SIDE = 1600
 THUMB_SIDE = 320
@@ -53,6 +54,16 @@ class PhotoRefused(ValidationFailed):
 class PhotoTooLarge(PhotoRefused):
     status = 413
     code = "too_large"
+
+
+def megabytes(size: int) -> str:
+    """``size`` bytes in MB for a message: 15 MB, 0.5 MB."""
+    return f"{round(size / MB, 1):g} MB"
+
+
+def too_large(max_bytes: int) -> str:
+    """Why a photo over ``max_bytes`` is refused (after its name, or as the field's message)."""
+    return f"is too large (at most {megabytes(max_bytes)})"
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ def process(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES,
     if not data:
         raise PhotoRefused(filename, "is empty")
     if len(data) > max_bytes:
-        raise PhotoTooLarge(filename, f"is too large (at most {max_bytes // (1024 * 1024)} MB)")
+        raise PhotoTooLarge(filename, too_large(max_bytes))
     image = _open(data, filename, max_pixels)
     gps = _gps_from(image)
     try:

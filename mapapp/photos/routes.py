@@ -1,7 +1,7 @@
 """Thin routes for photos of findings: upload (raw PUT or multipart POST), list, delete, serve.
 
-The app-wide body limit stays small for JSON; the upload views raise it for their own
-request only, before anything reads the body.
+The app-wide body limit (``MAX_CONTENT_LENGTH``) stays small for JSON; the upload views get
+their own, larger one (``upload_body_limit``) before anything reads the body.
 """
 import re
 from urllib.parse import unquote
@@ -14,14 +14,14 @@ from mapapp.db import db
 from mapapp.errors import ValidationFailed
 from mapapp.participants import current_participant_id
 from mapapp.photos import bp, service
-from mapapp.photos.processing import PhotoRefused
+from mapapp.photos.processing import MB, PhotoRefused, megabytes, too_large
 from mapapp.photos.storage import KINDS, LocalStorage, Storage, photo_key
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 STORED_SHA256 = re.compile(r"[0-9a-f]{64}")
-MULTIPART_SLACK = 1024 * 1024
+MULTIPART_SLACK = MB  # multipart framing and headers around the files
 ONE_YEAR = 365 * 24 * 3600
-MB = 1024 * 1024
+PUT_ENDPOINT, POST_ENDPOINT = "photos.put_photo", "photos.post_photos"
 
 
 @bp.record_once
@@ -44,10 +44,46 @@ def limits() -> service.Limits:
     )
 
 
+def body_limit(endpoint: str | None) -> int | None:
+    """The most bytes a request to ``endpoint`` may send; None for the app-wide limit.
+
+    PUT carries one photo; a multipart POST a finding's worth of photos plus room for the
+    multipart framing.
+    """
+    lim = limits()
+    if endpoint == PUT_ENDPOINT:
+        return lim.max_bytes
+    if endpoint == POST_ENDPOINT:
+        return lim.max_bytes * lim.per_finding + MULTIPART_SLACK
+    return None
+
+
+@bp.url_value_preprocessor
+def upload_body_limit(endpoint, _values) -> None:
+    """Give the upload views their body limit before any hook can touch the body.
+
+    Werkzeug fixes a request's limit when its body stream is first opened, and app-wide
+    ``before_request`` hooks open it (the API's parameter check reads ``request.form``; CSRF
+    reads form tokens). Raised inside the view, the limit would come too late and every photo
+    over ``MAX_CONTENT_LENGTH`` (2 MB) be refused with 413. URL value preprocessors run before
+    all ``before_request`` hooks, the app's included.
+    """
+    limit = body_limit(endpoint)
+    if limit is not None:
+        request.max_content_length = limit
+
+
 @bp.errorhandler(RequestEntityTooLarge)
-def too_large(err):
-    why = f"is too large (at most {limits().max_bytes // MB} MB)"
-    return jsonify(error="too_large", message=f"The photo {why}.", fields={"photo": why}), 413
+def body_too_large(_err):
+    """413 naming the field: one photo over PHOTO_MAX_BYTES, or a multipart body over all of them."""
+    lim = limits()
+    if request.endpoint == POST_ENDPOINT:
+        why = f"are too large together (at most {lim.per_finding} photos of {megabytes(lim.max_bytes)} each)"
+        message = f"The photos {why}."
+    else:
+        why = too_large(lim.max_bytes)
+        message = f"The photo {why}."
+    return jsonify(error="too_large", message=message, fields={"photo": why}), 413
 
 
 @bp.put("/api/findings/<uuid:finding_id>/photos/<sha256>")
@@ -61,7 +97,6 @@ def put_photo(finding_id, sha256):
         raise UnsupportedMediaType("Send the photo itself as the body (image/* or application/octet-stream).")
     service.require_owner(db.session, finding_id, current_participant_id())
     lim = limits()
-    request.max_content_length = lim.max_bytes
     filename = unquote(request.headers.get("X-Filename", ""), errors="replace") or "photo"
     data = request.get_data(cache=False)
     photo, created = service.add_photo(db.session, storage(), finding_id, data, filename, sha256, lim)
@@ -73,7 +108,6 @@ def post_photos(finding_id):
     """Store each file of the multipart field ``photo``; keep the good ones, name the bad ones."""
     service.require_owner(db.session, finding_id, current_participant_id())
     lim = limits()
-    request.max_content_length = lim.max_bytes * lim.per_finding + MULTIPART_SLACK
     uploads = [upload for upload in request.files.getlist("photo") if upload.filename]
     if not uploads:
         raise ValidationFailed("No photo in the upload.", {"photo": "attach one or more files as 'photo'"})

@@ -7,6 +7,8 @@ the stored photo (``created`` False). Adds and deletes of one finding take its r
 lock, so the five-photo limit and the positions hold under concurrent requests.
 Stored files are named by the hash of the web copy; a delete removes them once no
 photo refers to them any more (an advisory lock keeps that from racing an add).
+A photo added to or removed from a finding a team has grouped into a concern is recorded on
+that concern's trail, in the same transaction, like every other change by its participant.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -21,6 +24,7 @@ from mapapp.errors import Forbidden, NotFound, ValidationFailed
 from mapapp.photos import processing
 from mapapp.photos.processing import PhotoRefused
 from mapapp.photos.storage import KINDS, Storage, photo_key
+from mapapp.review.concerns import note_participant_edit
 
 PHOTO_JSON = """json_build_object(
     'id', p.id, 'finding_id', p.finding_id, 'sha256', p.sha256,
@@ -45,9 +49,9 @@ def require_owner(session: Session, finding_id: uuid.UUID, participant_id: uuid.
         text("SELECT participant_id FROM findings WHERE id = :id"), {"id": finding_id}
     ).first()
     if row is None:
-        raise NotFound(f"no finding with id {finding_id}")
+        raise NotFound(_("Diesen Fund gibt es nicht."))
     if participant_id is None or row.participant_id != participant_id:
-        raise Forbidden("Only the participant who made this finding may change its photos.")
+        raise Forbidden(_("Nur wer den Fund gemeldet hat, kann seine Fotos ändern."))
 
 
 def add_photo(session: Session, storage: Storage, finding_id: uuid.UUID, data: bytes, filename: str,
@@ -69,7 +73,7 @@ def add_photo(session: Session, storage: Storage, finding_id: uuid.UUID, data: b
     session.rollback()  # hold no transaction open while decoding
     processed = processing.process(data, filename, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
     try:
-        _lock_finding(session, finding_id)
+        finding = _lock_finding(session, finding_id)
         existing = _photo(session, finding_id, sha256)
         if existing is not None:
             session.commit()
@@ -87,6 +91,8 @@ def add_photo(session: Session, storage: Storage, finding_id: uuid.UUID, data: b
             "id": uuid.uuid4(), "finding_id": finding_id, "sha256": sha256, "stored": processed.sha256,
             "width": processed.width, "height": processed.height,
         }).first()
+        if inserted is not None:
+            note_participant_edit(session, finding_id, finding.concern_id, ["photos"], finding.category_slug)
         session.commit()
     except BaseException:
         session.rollback()
@@ -108,7 +114,7 @@ def list_photos(session: Session, finding_id: uuid.UUID) -> list[dict]:
 def delete_photo(session: Session, storage: Storage, finding_id: uuid.UUID, photo_id: uuid.UUID) -> None:
     """Delete one photo, close the gap in the positions, drop its files if now unused."""
     try:
-        _lock_finding(session, finding_id)
+        finding = _lock_finding(session, finding_id)
         row = session.execute(text("""
             DELETE FROM photos WHERE id = :id AND finding_id = :finding_id
             RETURNING position, stored_sha256"""), {"id": photo_id, "finding_id": finding_id}).first()
@@ -118,6 +124,7 @@ def delete_photo(session: Session, storage: Storage, finding_id: uuid.UUID, phot
             UPDATE photos SET position = position - 1
             WHERE finding_id = :finding_id AND position > :position"""),
             {"finding_id": finding_id, "position": row.position})
+        note_participant_edit(session, finding_id, finding.concern_id, ["photos"], finding.category_slug)
         session.commit()
     except BaseException:
         session.rollback()
@@ -160,12 +167,14 @@ def _check_room(session: Session, finding_id: uuid.UUID, filename: str, per_find
         raise PhotoRefused(filename, f"is one too many: a finding has at most {per_finding} photos")
 
 
-def _lock_finding(session: Session, finding_id: uuid.UUID) -> None:
-    """Serialise photo changes of one finding until commit (without blocking references to it)."""
-    found = session.execute(text("SELECT 1 FROM findings WHERE id = :id FOR NO KEY UPDATE"),
-                            {"id": finding_id}).scalar()
+def _lock_finding(session: Session, finding_id: uuid.UUID):
+    """Serialise photo changes of one finding until commit (without blocking references to it);
+    return its ``concern_id`` and ``category_slug``."""
+    found = session.execute(text("SELECT concern_id, category_slug FROM findings WHERE id = :id FOR NO KEY UPDATE"),
+                            {"id": finding_id}).first()
     if found is None:
         raise NotFound(f"no finding with id {finding_id}")
+    return found
 
 
 def _lock_stored(session: Session, stored_sha256: str) -> None:

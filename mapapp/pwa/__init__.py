@@ -30,7 +30,11 @@ def _exifr_dir() -> Path:
 
 @bp.get("/sw.js")
 def service_worker():
+    from mapapp.vendor import markercluster_dir
+
     static_dir, leaflet_dir, exifr_dir = Path(current_app.static_folder), _leaflet_dir(), _exifr_dir()
+    cluster_dir = markercluster_dir()
+    cluster = shell.markercluster_files(cluster_dir)
     local = shell.shell_files(static_dir)
     leaflet = shell.leaflet_files(leaflet_dir)
     exifr = shell.exifr_files(exifr_dir)
@@ -38,12 +42,13 @@ def service_worker():
         [url_for("static", filename=name) for name in local]
         + [url_for("vendor.leaflet", filename=name) for name in leaflet]
         + [url_for("vendor.exifr", filename=name) for name in exifr]
+        + [url_for("vendor.markercluster", filename=name) for name in cluster]
         + [url_for("pwa.manifest")]
     )
     pages = [url_for("capture.map_page")]
     source_path = static_dir / shell.WORKER_SOURCE
     files = ([source_path] + [static_dir / n for n in local] + [leaflet_dir / n for n in leaflet]
-             + [exifr_dir / n for n in exifr])
+             + [exifr_dir / n for n in exifr] + [cluster_dir / n for n in cluster])
     tag = shell.version(files, extra="\n".join(precache + pages))
     body = shell.render_worker(source_path.read_text(encoding="utf-8"), tag, precache, pages)
     response = Response(body, mimetype="text/javascript")

@@ -18,6 +18,7 @@ SHELL_GLOBS = ("js/*.js", "css/*.css", "icons/*.png", "icons/*.svg", "favicon.sv
 WORKER_SOURCE = "js/sw.js"
 VENDOR_LEAFLET = ("leaflet.js", "leaflet.css")
 EXIFR_BUILDS = ("lite.esm.js",)  # as named in templates/walk_map.html (#mapapp-assets)
+MARKERCLUSTER_FILES = ("leaflet.markercluster.js", "MarkerCluster.css")  # as in templates/map_base.html
 CONFIG_LINE = re.compile(r"^const CONFIG = .*;$", re.MULTILINE)
 
 
@@ -42,6 +43,11 @@ def leaflet_files(leaflet_dir: Path) -> list[str]:
 def exifr_files(dist_dir: Path) -> list[str]:
     """Return the exifr build the walk map imports on the first photo (which may be taken offline)."""
     return [name for name in EXIFR_BUILDS if (dist_dir / name).is_file()]
+
+
+def markercluster_files(dist_dir: Path) -> list[str]:
+    """Return the Leaflet.markercluster script and stylesheet both map pages load."""
+    return [name for name in MARKERCLUSTER_FILES if (dist_dir / name).is_file()]
 
 
 def version(files: list[Path], extra: str = "") -> str:

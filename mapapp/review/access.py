@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -53,6 +54,32 @@ def require_category(session: Session, user, slug: str) -> None:
     """Raise ``Forbidden`` unless the user may see and change findings of category ``slug``."""
     if not may_see_category(session, user, slug):
         raise Forbidden("This category is reviewed by another team.")
+
+
+def require_regrouping(session: Session, user, findings, to_concern_id, to_category: str | None) -> None:
+    """Raise ``Forbidden`` unless the user may put every finding of ``findings`` where it goes.
+
+    Every change of a concern's findings goes through here, so both sides are checked in
+    one place: the concern ``to_concern_id`` (of ``to_category``; None: out of any concern)
+    and, for each finding leaving a concern, the concern it leaves. ``findings`` are rows
+    with ``id``, ``category_slug``, ``concern_id`` and ``concern_category`` (the category of
+    the concern it is in now). A finding in no concern needs its own category to be the
+    user's. The refusal names the findings it is about.
+    """
+    visible = categories_of(session, user)
+
+    def ours(slug) -> bool:
+        return visible is None or slug in visible
+
+    if to_category is not None:
+        require_category(session, user, to_category)
+    refused = sorted(str(row.id) for row in findings
+                     if (row.concern_id is None and not ours(row.category_slug))
+                     or (row.concern_id not in (None, to_concern_id) and not ours(row.concern_category)))
+    if refused:
+        message = _("Diese Funde gehören zu einem Anliegen oder einer Kategorie eines anderen Teams: %(ids)s",
+                    ids=", ".join(refused))
+        raise Forbidden(message, {"finding_ids": message})
 
 
 def may_see_finding(session: Session, user, finding_id: uuid.UUID | str) -> bool:

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from mapapp import categories
 from mapapp.auth import team_required
+from mapapp.colours import category_colours
 from mapapp.db import db
 from mapapp.errors import NotFound
 from mapapp.i18n import category_label
@@ -34,7 +35,8 @@ def _walk_options() -> list[dict]:
 
 def page_config(offered: list[dict]) -> dict:
     """What static/js/review-clusters.js needs: API URLs, tiles and view, CSRF token, defaults,
-    the categories the viewer may see with their labels in the page's language."""
+    the categories the viewer may see with their labels in the page's language, and the
+    categories' colours (mapapp/colours.py, shared with the GIS exports)."""
     from mapapp.capture import client_config
 
     config = client_config()
@@ -50,6 +52,7 @@ def page_config(offered: list[dict]) -> dict:
         "zoom": config["zoom"],
         "csrf_token": generate_csrf(),
         "categories": offered,
+        "colours": category_colours(db.session),
     }
 
 

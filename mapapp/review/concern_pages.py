@@ -32,21 +32,38 @@ def status_labels() -> dict[str, str]:
 
 
 def action_labels() -> dict[str, str]:
+    """The audit trail's actions (the same msgids as strings.js ``concern.action``)."""
     return {
         "created": _("Angelegt"),
         "status_changed": _("Status geändert"),
         "edited": _("Bearbeitet"),
         "finding_added": _("Fund hinzugefügt"),
         "finding_removed": _("Fund entfernt"),
+        "public_message_changed": _("Öffentliche Mitteilung geändert"),
+        "finding_edited": _("Fund von der meldenden Person geändert"),
+        "finding_recategorised": _("Fund herausgenommen: andere Kategorie gewählt"),
+        "finding_withdrawn": _("Fund von der meldenden Person gelöscht"),
+        "no_findings_left": _("Keine Funde mehr in diesem Anliegen"),
     }
 
 
 def field_labels() -> dict[str, str]:
-    return {"title": _("Titel"), "summary": _("Zusammenfassung"), "location": _("Ort")}
+    """Fields named in ``edited`` (the concern's) and ``finding_*`` entries (a finding's)."""
+    return {"title": _("Titel"), "summary": _("Zusammenfassung"), "location": _("Ort"),
+            "category": _("Kategorie"), "place": _("Ort"), "description": _("Beschreibung"),
+            "attributes": _("Angaben"), "urgency": _("Dringlichkeit")}
+
+
+def _fields(names: str) -> str:
+    labels = field_labels()
+    return ", ".join(labels.get(name, name) for name in names.split(", "))
 
 
 def describe(event: dict) -> str:
-    """An audit entry's action as text: ``Status geändert: Neu → In Prüfung``, ``Bearbeitet: Titel``…"""
+    """An audit entry's action as text: ``Status geändert: Neu → In Prüfung``, ``Bearbeitet: Titel``…
+
+    ``finding_*`` entries note the finding's id, then (``id: fields``) what changed.
+    """
     statuses = status_labels()
     text = action_labels().get(event["action"], event["action"])
     if event.get("to_status"):
@@ -56,11 +73,25 @@ def describe(event: dict) -> str:
         text = f"{text}: {change}"
     note = event.get("note") or ""
     if event["action"] == "edited" and note:
-        labels = field_labels()
-        text += ": " + ", ".join(labels.get(name, name) for name in note.split(", "))
-    elif event["action"] in ("finding_added", "finding_removed") and note:
-        text += f" ({note[:8]})"
+        text += ": " + _fields(note)
+    elif event["action"].startswith("finding_") and note:
+        finding, _sep, changed = note.partition(": ")
+        text += f" ({finding[:8]})" + (": " + _fields(changed) if changed else "")
+    elif event["action"] == "public_message_changed" and not note:
+        text = _("Öffentliche Mitteilung entfernt")
     return text
+
+
+def who(event: dict) -> str:
+    """Who made an audit entry: the account's name, the participant (no account), or unknown."""
+    if event.get("user"):
+        return event["user"]["display_name"] or event["user"]["username"]
+    return _("Meldende Person") if event["action"] in concerns.PARTICIPANT_ACTIONS else _("Unbekannt")
+
+
+def shows_note(event: dict) -> bool:
+    """Whether the entry's note is a text to show as it is (the others hold ids and field names)."""
+    return bool(event.get("note")) and event["action"] in ("status_changed", "public_message_changed")
 
 
 def when(iso: str | None) -> str:
@@ -80,6 +111,7 @@ def page_config(detail: dict) -> dict:
             "move": url_for("review.api_move_finding", finding_id=PLACEHOLDER).replace(str(PLACEHOLDER), "{id}"),
             "districts": config["api"]["districts"],
         },
+        "participant_actions": list(concerns.PARTICIPANT_ACTIONS),
         "tiles": config["tiles"],
         "center": [detail["location"]["lat"], detail["location"]["lon"]],
         "zoom": 17,
@@ -113,5 +145,6 @@ def concern_page(concern_id):
         db.session, visible_categories=categories_of(db.session, current_user)) if row["id"] != detail["id"]]
     return render_template(
         "review/concern.html", concern=detail, config=page_config(detail), others=others,
-        statuses=status_labels(), describe=describe, when=when,
+        statuses=status_labels(), describe=describe, who=who, shows_note=shows_note, when=when,
+        public_message_max=concerns.PUBLIC_MESSAGE_MAX_LENGTH,
     )

@@ -66,6 +66,8 @@ _CONCERN_FROM_SQL = """
 _DETAIL_SQL = f"""
     SELECT json_build_object(
         {_SUMMARY_SQL},
+        'public_message', cn.public_message,
+        'public_message_at', cn.public_message_at,
         'duplicate_of', (
             SELECT json_build_object('id', d.id, 'title', d.title, 'status', d.status)
             FROM concerns d WHERE d.id = cn.duplicate_of_id

@@ -111,7 +111,8 @@ def api_update_concern(concern_id):
     version = expected_version(body)
     detail = concerns.update_concern(
         db.session, concern_id, title=body.get("title"), summary=body.get("summary"),
-        lat=body.get("lat"), lon=body.get("lon"), user_id=current_user.id, expected_version=version,
+        lat=body.get("lat"), lon=body.get("lon"), public_message=body.get("public_message"),
+        user_id=current_user.id, expected_version=version,
     )
     return _detail_response(detail)
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from mapapp.auth.users import Account, get_user
 from mapapp.errors import BadRequest, Forbidden, NotFound, StaleWrite, ValidationFailed
-from mapapp.review.access import may_see_finding, require_category
+from mapapp.review.access import require_category, require_regrouping
 from mapapp.review.concern_queries import (  # noqa: F401  (part of this module's interface)
     TRANSITIONS, concern_detail, list_concerns, next_statuses,
 )
@@ -23,6 +23,7 @@ from mapapp.review.concern_queries import (  # noqa: F401  (part of this module'
 TITLE_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 2000
 SUMMARY_MAX_LENGTH = 10000
+PUBLIC_MESSAGE_MAX_LENGTH = 1000
 
 
 # ---- shared checks -----------------------------------------------------------------
@@ -120,16 +121,21 @@ def _finding_ids(raw) -> list[uuid.UUID]:
         raise ValidationFailed(message, {"finding_ids": message}) from None
 
 
-def _findings_for_concern(session: Session, account: Account, ids: list[uuid.UUID]):
-    rows = session.execute(text("""
-        SELECT id, category_slug, concern_id FROM findings WHERE id = ANY(:ids) ORDER BY id FOR UPDATE
+def _locked_findings(session: Session, ids: list[uuid.UUID]):
+    """The findings ``ids``, locked, each with the concern it is in now and that concern's category."""
+    return session.execute(text("""
+        SELECT f.id, f.category_slug, f.concern_id, k.category_slug AS concern_category
+        FROM findings f LEFT JOIN concerns k ON k.id = f.concern_id
+        WHERE f.id = ANY(:ids) ORDER BY f.id FOR UPDATE OF f
     """), {"ids": ids}).all()
+
+
+def _findings_for_concern(session: Session, ids: list[uuid.UUID]):
+    rows = _locked_findings(session, ids)
     missing = set(ids) - {row.id for row in rows}
     if missing:
         message = _("Unbekannte Funde: %(ids)s", ids=", ".join(sorted(str(i) for i in missing)))
         raise ValidationFailed(message, {"finding_ids": message})
-    if not all(may_see_finding(session, account, row.id) for row in rows):
-        raise Forbidden(_("Einige dieser Funde gehören zu einem anderen Team."))
     return rows
 
 
@@ -159,9 +165,9 @@ def create_concern(session: Session, *, title, summary, category, finding_ids, u
     title = _title(title)
     summary = _optional_text(summary, "summary", SUMMARY_MAX_LENGTH)
     place = _location(lat, lon)
-    rows = _findings_for_concern(session, account, _finding_ids(finding_ids))
+    rows = _findings_for_concern(session, _finding_ids(finding_ids))
     category = _category(session, category, rows)
-    require_category(session, account, category)
+    require_regrouping(session, account, rows, None, category)
     ids = [row.id for row in rows]
     geom = ("ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)" if place else
             "(SELECT ST_Transform(ST_Centroid(ST_Collect(ST_Transform(geom, 25832))), 4326)"
@@ -261,10 +267,12 @@ def change_status(session: Session, concern_id: uuid.UUID, *, to_status: str, no
 
 
 def update_concern(session: Session, concern_id: uuid.UUID, *, title=None, summary=None, lat=None,
-                   lon=None, user_id: int, expected_version: int) -> dict:
-    """Change title, summary (``""`` clears it) and/or location; return the detail.
+                   lon=None, public_message=None, user_id: int, expected_version: int) -> dict:
+    """Change title, summary, location and/or the public message (``""`` clears a text); return the detail.
 
-    The audit entry ``edited`` notes which of ``title``, ``summary``, ``location`` changed.
+    The audit entry ``edited`` notes which of ``title``, ``summary``, ``location`` changed;
+    a new public message gets its own entry ``public_message_changed`` holding the text
+    (it is public anyway), so the trail shows what the public was told and when.
     """
     account = _account(session, user_id)
     sets, params = [], {}
@@ -278,6 +286,13 @@ def update_concern(session: Session, concern_id: uuid.UUID, *, title=None, summa
     if place:
         sets.append("geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)")
         params.update(lat=place[0], lon=place[1])
+    if public_message is not None:
+        params["public_message"] = _optional_text(public_message, "public_message", PUBLIC_MESSAGE_MAX_LENGTH)
+        sets.append("""public_message_at = CASE
+                           WHEN CAST(:public_message AS text) IS NULL THEN NULL
+                           WHEN public_message IS NOT DISTINCT FROM CAST(:public_message AS text) THEN public_message_at
+                           ELSE now() END,
+                       public_message = :public_message""")
     if not sets:
         raise BadRequest(_("Es wurde nichts geändert."))
     _checked_concern(session, account, concern_id, expected_version)
@@ -286,7 +301,10 @@ def update_concern(session: Session, concern_id: uuid.UUID, *, title=None, summa
         _refuse_outside(session)
     changed = [name for name, given in (("title", title), ("summary", summary), ("location", place))
                if given is not None]
-    _record(session, concern_id, account.id, "edited", note=", ".join(changed))
+    if changed:
+        _record(session, concern_id, account.id, "edited", note=", ".join(changed))
+    if public_message is not None:
+        _record(session, concern_id, account.id, "public_message_changed", note=params["public_message"])
     session.commit()
     return concern_detail(session, concern_id)
 
@@ -299,22 +317,18 @@ def move_finding(session: Session, finding_id: uuid.UUID, to_concern_id: uuid.UU
     ``{finding_id, concern_id, previous_concern_id, versions: {concern id: new version}}``.
     """
     account = _account(session, user_id)
-    finding = session.execute(
-        text("SELECT id, concern_id FROM findings WHERE id = :id FOR UPDATE"), {"id": finding_id}
-    ).first()
-    if finding is None:
+    found = _locked_findings(session, [finding_id])
+    if not found:
         raise NotFound(_("Diesen Fund gibt es nicht."))
-    if not may_see_finding(session, account, finding_id):
-        raise Forbidden(_("Dieser Fund gehört zu einem anderen Team."))
+    finding = found[0]
+    target = None
     if to_concern_id is not None:
         target = session.execute(text("SELECT category_slug FROM concerns WHERE id = :id"),
                                  {"id": to_concern_id}).scalar()
         if target is None:
             message = _("Dieses Anliegen gibt es nicht.")
             raise ValidationFailed(message, {"concern_id": message})
-        require_category(session, account, target)
-    if finding.concern_id is not None:
-        require_category(session, account, _concern_row(session, finding.concern_id).category_slug)
+    require_regrouping(session, account, found, to_concern_id, target)
     result = {"finding_id": str(finding_id), "concern_id": to_concern_id and str(to_concern_id),
               "previous_concern_id": finding.concern_id and str(finding.concern_id), "versions": {}}
     if finding.concern_id == to_concern_id:
@@ -328,3 +342,57 @@ def move_finding(session: Session, finding_id: uuid.UUID, to_concern_id: uuid.UU
     result["versions"] = _touch(session, {finding.concern_id, to_concern_id} - {None})
     session.commit()
     return result
+
+
+# ---- participants changing their grouped findings ------------------------------------------
+# A participant may change or delete their own finding after a team grouped it (see
+# mapapp.own_findings). These run in the participant's transaction, before its commit, so
+# the finding and its concern's trail change together or not at all. The entries have no
+# user (participants are anonymous) and name fields, never their content.
+
+PARTICIPANT_ACTIONS = ("finding_edited", "finding_recategorised", "finding_withdrawn", "no_findings_left")
+
+
+def _note_if_empty(session: Session, concern_id) -> None:
+    """Put ``no_findings_left`` on the trail when the concern's last finding has just gone."""
+    left = session.execute(text("SELECT EXISTS (SELECT 1 FROM findings WHERE concern_id = :id)"),
+                           {"id": concern_id}).scalar()
+    if not left:
+        _record(session, concern_id, None, "no_findings_left")
+
+
+def note_participant_edit(session: Session, finding_id: uuid.UUID, concern_id, changed: list[str],
+                          category: str) -> None:
+    """Record that a participant changed the grouped finding's fields ``changed``; raise the version.
+
+    A new ``category`` other than the concern's takes the finding out of the concern
+    (``finding_recategorised``): the team grouped it as something else, and the team of its
+    new category sees it again among the ungrouped findings. Any other change stays in the
+    concern and is recorded as ``finding_edited``. Does not commit.
+    """
+    if concern_id is None or not changed:
+        return
+    concern_category = session.execute(
+        text("SELECT category_slug FROM concerns WHERE id = :id FOR UPDATE"), {"id": concern_id}
+    ).scalar()
+    note = f"{finding_id}: {', '.join(changed)}"
+    if "category" in changed and category != concern_category:
+        session.execute(text("UPDATE findings SET concern_id = NULL WHERE id = :id"), {"id": finding_id})
+        _record(session, concern_id, None, "finding_recategorised", note=note)
+        _note_if_empty(session, concern_id)
+    else:
+        _record(session, concern_id, None, "finding_edited", note=note)
+    _touch(session, [concern_id])
+
+
+def note_participant_withdrawal(session: Session, finding_id: uuid.UUID, concern_id) -> None:
+    """Record that a participant deleted their grouped finding; raise the version. Does not commit.
+
+    The concern stays, with its title, summary and trail, even when this was its last finding:
+    ``no_findings_left`` then says so, and the review list flags it.
+    """
+    if concern_id is None:
+        return
+    _record(session, concern_id, None, "finding_withdrawn", note=str(finding_id))
+    _note_if_empty(session, concern_id)
+    _touch(session, [concern_id])

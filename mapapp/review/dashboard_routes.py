@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from mapapp.auth import team_required
 from mapapp.db import db
-from mapapp.i18n import category_label, current_language, language_tag
+from mapapp.i18n import category_label, current_language, language_tag, tile_attribution
 from mapapp.models import LEVELS
 from mapapp.review import bp, dashboard
 from mapapp.review.access import visible_categories
@@ -112,7 +112,8 @@ def dashboard_map():
     geojson = dashboard.density_geojson(db.session, **filters, visible_categories=_visible())
     config = current_app.config
     tile_url = config.get("TILE_URL") or ""
-    tiles = ({"url": tile_url, "attribution": config["TILE_ATTRIBUTION"], "max_zoom": config["TILE_MAX_ZOOM"]}
+    tiles = ({"url": tile_url, "attribution": tile_attribution(config["TILE_ATTRIBUTION"]),
+              "max_zoom": config["TILE_MAX_ZOOM"]}
              if tile_url else None)
     html = choropleth_document(
         geojson, texts=_map_texts(filters["level"]), tiles=tiles,

@@ -6,7 +6,7 @@ import uuid
 
 from flask_babel import gettext as _
 
-from mapapp.errors import ValidationFailed
+from mapapp.errors import NotFound, ValidationFailed
 from mapapp.finding_filters import parse_day
 from mapapp.models import CONCERN_STATUSES
 from mapapp.viewport import HALF_WORLD, M_PER_PX_Z0, ViewportQuery
@@ -101,15 +101,22 @@ def parse_viewport(args) -> ViewportQuery:
 
 
 def parse_tile(z: int, x: int, y: int, args) -> ViewportQuery:
-    """Check tile coordinates and the filters; the tile defines bbox and zoom."""
+    """Check tile coordinates and the filters; the tile defines bbox and zoom.
+
+    A negative coordinate or a zoom beyond MAX_ZOOM is a 422, as the OpenAPI document's bounds
+    say; x or y beyond the zoom's grid (which no document can bound) names no tile: a 404.
+    """
     errors: dict[str, str] = {}
     if not 0 <= z <= MAX_ZOOM:
         errors["z"] = _("Muss eine ganze Zahl von %(low)s bis %(high)s sein.", low=0, high=MAX_ZOOM)
-    else:
-        for name, value in (("x", x), ("y", y)):
-            if not 0 <= value < 2 ** z:
-                errors[name] = _("Muss eine ganze Zahl von %(low)s bis %(high)s sein.", low=0, high=2 ** z - 1)
+    for name, value in (("x", x), ("y", y)):
+        if value < 0:
+            errors[name] = _("Muss mindestens %(limit)s sein.", limit=0)
     filters = parse_filters(args, errors)
     if errors:
         raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), errors)
+    beyond = {name: _("Muss eine ganze Zahl von %(low)s bis %(high)s sein.", low=0, high=2 ** z - 1)
+              for name, value in (("x", x), ("y", y)) if value >= 2 ** z}
+    if beyond:
+        raise NotFound(_("Diese Kachel gibt es nicht."), beyond)
     return ViewportQuery(bbox=(-180, -85.0511, 180, 85.0511), zoom=z, **filters)

@@ -1,13 +1,17 @@
-// Aggregate cells of the zoomed-out home map (/api/viewport in "cells" mode): one round bubble
-// per grid cell with the number of findings in it, and an accessible name saying so.
-// Tapping (or Enter on) a bubble zooms in on it.
+// Count bubbles: the aggregate cells of the zoomed-out home map (/api/viewport in "cells" mode)
+// and the groups of overlapping pins (markercluster, see findings.js). One round bubble with
+// the number of findings in it and an accessible name saying so. Tapping (or Enter on) a cell
+// bubble zooms in on it. Cells that would overlap on the screen are merged into one bubble.
 
 import { STRINGS, format } from './strings.js';
 
 const L = window.L;
 const ZOOM_STEP = 2;
+/** Centre distance (px) below which two bubbles would overlap: the largest bubble (46 px wide
+ *  for four digits, see app.css) plus a gap. */
+export const BUBBLE_SPACING = 56;
 
-let CellIcon = null;
+let CountIcon = null;
 
 /** Bubble size class by count, so that big clusters stand out. */
 function sizeClass(count) {
@@ -16,8 +20,9 @@ function sizeClass(count) {
   return 'cell-marker--s';
 }
 
-function cellIcon(count) {
-  CellIcon ??= L.DivIcon.extend({
+/** A round count bubble with `label` as its accessible name; `extraClass` e.g. for clusters. */
+export function countIcon(count, label, extraClass = '') {
+  CountIcon ??= L.DivIcon.extend({
     createIcon(oldIcon) {
       const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
       const number = document.createElement('span');
@@ -30,10 +35,41 @@ function cellIcon(count) {
       return div;
     },
   });
-  const label = count === 1 ? STRINGS.marker.cellOne : format(STRINGS.marker.cell, { n: count });
-  return new CellIcon({
-    html: false, className: `cell-marker ${sizeClass(count)}`, iconSize: [48, 48], iconAnchor: [24, 24], count, label,
+  return new CountIcon({
+    html: false,
+    className: `cell-marker ${sizeClass(count)} ${extraClass}`.trim(),
+    iconSize: [48, 48],
+    iconAnchor: [24, 24],
+    count,
+    label,
   });
+}
+
+function cellIcon(count) {
+  const label = count === 1 ? STRINGS.marker.cellOne : format(STRINGS.marker.cell, { n: count });
+  return countIcon(count, label);
+}
+
+/**
+ * Merge bubbles closer than `spacing` px: biggest first, each smaller one joins the first
+ * kept bubble it would overlap (adding its count); kept bubbles stay where they are, so no
+ * two of them end up closer than `spacing`.
+ * @param {{x: number, y: number, count: number}[]} bubbles screen positions
+ * @returns {{x: number, y: number, count: number, members: number}[]}
+ */
+export function mergeOverlapping(bubbles, spacing = BUBBLE_SPACING) {
+  const kept = [];
+  const sorted = [...bubbles].sort((a, b) => b.count - a.count);
+  for (const bubble of sorted) {
+    const near = kept.find((k) => Math.hypot(k.x - bubble.x, k.y - bubble.y) < spacing);
+    if (near) {
+      near.count += bubble.count;
+      near.members += 1;
+    } else {
+      kept.push({ ...bubble, members: 1 });
+    }
+  }
+  return kept;
 }
 
 /** A layer of count bubbles; `render(features)` replaces them, `clear()` removes them. */
@@ -43,10 +79,15 @@ export function createCellLayer(map) {
     layer,
     render(features) {
       layer.clearLayers();
+      const bubbles = [];
       for (const feature of features) {
         const [lon, lat] = feature.geometry?.coordinates ?? [];
         const count = Number(feature.properties?.count) || 0;
         if (lon === undefined || !count) continue;
+        const point = map.latLngToLayerPoint([lat, lon]);
+        bubbles.push({ x: point.x, y: point.y, lat, lon, count });
+      }
+      for (const { lat, lon, count } of mergeOverlapping(bubbles)) {
         const marker = L.marker([lat, lon], { icon: cellIcon(count), keyboard: true });
         marker.on('click', () => map.setView([lat, lon], Math.min(map.getZoom() + ZOOM_STEP, map.getMaxZoom())));
         layer.addLayer(marker);

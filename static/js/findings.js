@@ -4,10 +4,13 @@
 // walk ALL pins of that walk, polled while the page is visible with If-None-Match so an
 // unchanged list costs a 304. Own pins (`properties.mine`) and
 // ones not yet on the server (`properties.pending`) look different, and say so in words.
+// Pins that would overlap are grouped (Leaflet.markercluster, a count bubble); at the last
+// zoom a group spreads out ("spiderfies") so that every pin, also at identical coordinates,
+// can be opened.
 
 import { STRINGS, format } from './strings.js';
 import { getJSON, isAbort } from './api.js';
-import { createCellLayer } from './cells.js';
+import { createCellLayer, countIcon } from './cells.js';
 import { buildPopup, featureId, featureLabel } from './popup.js';
 
 const L = window.L;
@@ -16,8 +19,12 @@ const FINDINGS_LIMIT = 1000;
 const RELOAD_DEBOUNCE_MS = 300;
 const POLL_MS = 15000;
 const LINE_COLOURS = { other: '#b3400a', mine: '#6a1b9a' };
-// Pan padding keeps popups clear of the controls/status toast (top) and the pin button (bottom).
+// Pan padding keeps popups clear of the zoom and layer controls (top corners, see
+// popupPadding) and the pin button (bottom).
 const POPUP_OPTIONS = { maxWidth: 300, minWidth: 220, autoPanPaddingTopLeft: [16, 110], autoPanPaddingBottomRight: [16, 100] };
+/** Pins closer than this (px) form a group. */
+const CLUSTER_RADIUS = 48;
+const CONTROL_GAP = 8;
 
 let FindingIcon = null;
 
@@ -70,6 +77,23 @@ function lineStyle(feature) {
   };
 }
 
+/**
+ * Pan padding for a popup: below the lowest top control (zoom, layers; their height depends
+ * on the page's header and language), so that no control ever draws over an open popup.
+ */
+function popupPadding(map) {
+  const top = map.getContainer().getBoundingClientRect().top;
+  const controls = map.getContainer().querySelectorAll('.leaflet-top .leaflet-control');
+  const bottom = Math.max(0, ...[...controls].map((c) => c.getBoundingClientRect().bottom - top));
+  return { autoPanPaddingTopLeft: [16, Math.max(POPUP_OPTIONS.autoPanPaddingTopLeft[1], bottom + CONTROL_GAP)] };
+}
+
+/** Group icon of overlapping pins: a count bubble saying how many findings it holds. */
+function clusterIcon(cluster) {
+  const n = cluster.getChildCount();
+  return countIcon(n, format(STRINGS.marker.cluster, { n }), 'finding-cluster');
+}
+
 /** Leaflet layer for one feature (Point → marker, others → GeoJSON path), popup bound. */
 function featureToLayer(feature, actions) {
   const geometry = feature.geometry;
@@ -86,6 +110,13 @@ function featureToLayer(feature, actions) {
     }));
   }
   layer.bindPopup(() => buildPopup(feature, actions), POPUP_OPTIONS);
+  layer.on('popupopen', ({ popup }) => {
+    if (!layer._map) return;
+    const padding = popupPadding(layer._map);
+    if (padding.autoPanPaddingTopLeft[1] === popup.options.autoPanPaddingTopLeft?.[1]) return;
+    Object.assign(popup.options, padding);
+    popup.update(); // pans again, with the new padding
+  });
   return layer;
 }
 
@@ -134,7 +165,21 @@ const isCompact = (feature) => feature?.properties?.kind === 'finding' && featur
 export function createFindingsLayer(map, { url, viewportUrl = null, walkId = null, announce, actions = {} }) {
   const group = L.featureGroup();
   const cells = createCellLayer(map);
+  // Pins go into the cluster group, lines (which it cannot group) beside it.
+  const pins = L.markerClusterGroup({
+    maxClusterRadius: CLUSTER_RADIUS,
+    showCoverageOnHover: false,
+    // Without the group animations: with them a tap soon after a zoom was sometimes ignored
+    // (the group still counted itself as animating), and phones on a walk are slow.
+    animate: false,
+    spiderfyOnMaxZoom: true,
+    iconCreateFunction: clusterIcon,
+  });
+  const lines = L.featureGroup();
   group.addLayer(cells.layer);
+  group.addLayer(lines);
+  group.addLayer(pins);
+  const holderOf = (layer) => (layer instanceof L.Marker ? pins : lines);
   // id → {layer, stamp, feature, hold}; `hold` keeps local state (a pending pin, one being
   // edited or deleted) from being overwritten by a reload until the outbox reports back.
   const entries = new Map();
@@ -155,11 +200,11 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
     const id = featureId(feature);
     const old = entries.get(id);
     if (old && old.layer.isPopupOpen() && sameGeometry(old.feature, feature)) return updateOpen(old, feature, hold);
-    if (old) group.removeLayer(old.layer);
+    if (old) holderOf(old.layer).removeLayer(old.layer);
     const layer = featureToLayer(feature, actions);
     if (isCompact(feature)) layer.once('popupopen', () => loadFull(id));
     entries.set(id, { layer, stamp: stampOf(feature), feature, hold });
-    if (hold !== 'editing' && hold !== 'deleting') group.addLayer(layer);
+    if (hold !== 'editing' && hold !== 'deleting') holderOf(layer).addLayer(layer);
     return layer;
   }
 
@@ -205,7 +250,7 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
     }
     for (const [id, entry] of entries) {
       if (seen.has(id) || entry.hold || entry.layer.isPopupOpen()) continue;
-      group.removeLayer(entry.layer);
+      holderOf(entry.layer).removeLayer(entry.layer);
       entries.delete(id);
     }
   }
@@ -289,8 +334,17 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
     group.on('add', scheduleReload); // re-enabled in the layer control
   }
 
+  /** Open a layer's popup; a pin inside a group is first zoomed to or spread out. */
+  function openPopupOf(layer) {
+    if (holderOf(layer) === pins && pins.hasLayer(layer) && !layer._map) {
+      pins.zoomToShowLayer(layer, () => layer.openPopup());
+    } else {
+      layer.openPopup();
+    }
+  }
+
   function showEntry(entry) {
-    if (!group.hasLayer(entry.layer)) group.addLayer(entry.layer);
+    if (!holderOf(entry.layer).hasLayer(entry.layer)) holderOf(entry.layer).addLayer(entry.layer);
     if (!map.hasLayer(group)) map.addLayer(group);
   }
 
@@ -309,7 +363,7 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
       if (!featureId(feature) || !feature.geometry) return null;
       const layer = add(feature, hold);
       showEntry(entries.get(featureId(feature)));
-      if (open && !layer.isPopupOpen()) layer.openPopup();
+      if (open && !layer.isPopupOpen()) openPopupOf(layer);
       return layer;
     },
     /** Hide a finding while it is edited or being deleted; reloads leave it hidden. */
@@ -318,7 +372,7 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
       if (!entry) return;
       entry.layer.closePopup();
       entry.hold = why;
-      group.removeLayer(entry.layer);
+      holderOf(entry.layer).removeLayer(entry.layer);
     },
     /** Undo `hold`: show the last known version again; the next reload may replace it. */
     release(id) {
@@ -331,7 +385,7 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
     remove(id) {
       const entry = entries.get(String(id));
       if (!entry) return;
-      group.removeLayer(entry.layer);
+      holderOf(entry.layer).removeLayer(entry.layer);
       entries.delete(String(id));
     },
     isOpen: (id) => Boolean(entries.get(String(id))?.layer.isPopupOpen()),

@@ -1,7 +1,9 @@
 // The outbox's queue in IndexedDB (database `mapapp-outbox`): one record per thing to send,
 // {seq, kind: create|photo|edit|delete, id (finding), body?, blob?, sha256?, name?, type?,
-// attempts, queuedAt}, in the order queued; plus `lastSentAt`. Writes commit with strict
-// durability, so a resolved write is on disk. Used by outbox.js only.
+// attempts, queuedAt, refused?}, in the order queued; plus `lastSentAt`. A photo the server
+// refused keeps its record with `refused` {status, error, message, fields, at}: it is not sent
+// again until the participant asks, and not lost. Writes commit with strict durability, so a
+// resolved write is on disk. Used by outbox.js only.
 
 const DB_NAME = 'mapapp-outbox';
 const DB_VERSION = 1;
@@ -63,13 +65,16 @@ export function addItems(records) {
 /** Every queued record, oldest first. */
 export const allItems = () => transact('readonly', (items) => items.getAll());
 
-/** Count an attempt before sending; null when the record is gone (e.g. its finding was deleted meanwhile). */
+/**
+ * Count an attempt before sending; null when the record is gone (e.g. its finding was deleted
+ * meanwhile) or was refused meanwhile (by another tab's attempt).
+ */
 export function claim(seq) {
   return transact('readwrite', (items) => {
     const found = { item: null };
     items.get(seq).onsuccess = (event) => {
       const item = event.target.result;
-      if (!item) return;
+      if (!item || item.refused) return;
       item.attempts += 1;
       items.put(item);
       found.item = item;
@@ -85,6 +90,30 @@ export function removeSent(seq, sentAt) {
     meta.put(sentAt, 'lastSentAt');
   });
 }
+
+/** Change one record with `change(item)`; resolves to false when the record is gone. */
+function update(seq, change) {
+  return transact('readwrite', (items) => {
+    const found = { updated: false };
+    items.get(seq).onsuccess = (event) => {
+      const item = event.target.result;
+      if (!item) return;
+      change(item);
+      items.put(item);
+      found.updated = true;
+    };
+    return found;
+  }).then((found) => found.updated);
+}
+
+/** Keep a refused photo, marked with why, out of the sending until `unrefuse`. */
+export const markRefused = (seq, refused) => update(seq, (item) => { item.refused = refused; });
+
+/** Let a refused photo be sent again. */
+export const unrefuse = (seq) => update(seq, (item) => { delete item.refused; });
+
+/** Remove one record (a refused photo the participant gave up). */
+export const removeItem = (seq) => transact('readwrite', (items) => { items.delete(seq); });
 
 /** Remove one record, or with `wholeFinding` every record of its finding. */
 export function removeRefused(item, wholeFinding) {
@@ -116,9 +145,17 @@ export function queueDeletion(deletion) {
   }).then((result) => result.dropped);
 }
 
-/** {pending: findings with something queued, lastSentAt: Date|null}. */
+/**
+ * {pending: findings with something waiting to be sent, refused: photos the server refused
+ * (kept, not sent), lastSentAt: Date|null}.
+ */
 export async function readStatus() {
   const [items, lastSent] = await transact('readonly', (store, meta) => [store.getAll(), meta.get('lastSentAt')])
     .then((requests) => requests.map((request) => request.result));
-  return { pending: new Set(items.map((item) => item.id)).size, lastSentAt: lastSent ? new Date(lastSent) : null };
+  const waiting = items.filter((item) => !item.refused);
+  return {
+    pending: new Set(waiting.map((item) => item.id)).size,
+    refused: items.length - waiting.length,
+    lastSentAt: lastSent ? new Date(lastSent) : null,
+  };
 }

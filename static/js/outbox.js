@@ -3,10 +3,13 @@
 // so sending again after a lost response stores nothing twice: the server answers a repeat
 // with the stored record. Items of one finding go out in order (create, photos, edits,
 // delete). The page sends, not the service worker; one flush at a time, across tabs too.
+// A photo the server refuses (too large, not an image …) is never dropped: it stays queued,
+// marked refused and no longer sent, until the participant sends it again or discards it.
 
 import { sha256Hex } from './sha256.js';
 import {
-  addItems, allItems, claim, newItem, queueDeletion, readStatus, removeRefused, removeSent,
+  addItems, allItems, claim, markRefused, newItem, queueDeletion, readStatus, removeItem, removeRefused, removeSent,
+  unrefuse,
 } from './outbox-db.js';
 
 const LOCK_NAME = 'mapapp-outbox-flush';
@@ -16,7 +19,11 @@ const RETRY_MAX_MS = 60000;
 const TIMEOUT_MS = { create: 30000, edit: 30000, delete: 30000, photo: 180000 };
 const RETRY_STATUSES = new Set([408, 425, 429]);
 
-/** Events: 'sent' {kind, id, feature, photo?}, 'rejected' {kind, id, status, error, fields, message}, 'change' {pending, lastSentAt}. */
+/**
+ * Events: 'sent' {kind, id, feature, photo?}; 'rejected' {kind, id, seq, name?, status, error, fields,
+ * message, kept} (kept: a photo, still queued); 'failed' {kind, id, status?} (no answer or a server
+ * error: it stays queued and is retried); 'change' {pending, refused, lastSentAt}.
+ */
 export const outbox = new EventTarget();
 
 const channel = 'BroadcastChannel' in globalThis ? new BroadcastChannel('mapapp-outbox') : null;
@@ -77,13 +84,32 @@ export async function submitDelete(id) {
   }
 }
 
-/** Number of findings with something still waiting to be sent. */
+/** Number of findings with something still waiting to be sent (refused photos wait for the participant). */
 export async function pending() {
-  return new Set((await allItems()).map((item) => item.id)).size;
+  return (await readStatus()).pending;
 }
 
-/** {pending, lastSentAt: Date|null} now, e.g. for a status line that starts after the first 'change'. */
+/** {pending, refused, lastSentAt: Date|null} now, e.g. for a status line that starts after the first 'change'. */
 export const status = () => readStatus();
+
+/** The photos the server refused, still queued: [{seq, id (finding), name, blob, refused}]. */
+export async function refusedPhotos() {
+  return (await allItems()).filter((item) => item.kind === 'photo' && item.refused)
+    .map(({ seq, id, name, blob, refused }) => ({ seq, id, name, blob, refused }));
+}
+
+/** Send a refused photo again (the same bytes: a photo the server has meanwhile is not stored twice). */
+export async function resendPhoto(seq) {
+  await unrefuse(seq);
+  failures = 0;
+  queued();
+}
+
+/** Give up a refused photo: it leaves the queue. */
+export async function discardPhoto(seq) {
+  await removeItem(seq);
+  changed();
+}
 
 // ---- sending -----------------------------------------------------------------------
 
@@ -134,21 +160,34 @@ async function send(item) {
 
 async function markSent(item, outcome) {
   await removeSent(item.seq, Date.now());
+  if (item.kind === 'delete') await removeRefused(item, true); // its refused photos belong nowhere now
   const detail = { kind: item.kind, id: item.id, feature: item.kind === 'create' || item.kind === 'edit' ? outcome.body : null };
   if (item.kind === 'photo') detail.photo = outcome.body;
   outbox.dispatchEvent(new CustomEvent('sent', { detail }));
 }
 
-/** The server refused for good: drop the item, and with a refused create everything of that finding. */
+/**
+ * The server refused for good. A photo stays queued, marked refused; anything else is dropped,
+ * and with a refused create everything of that finding (the form gets the draft back).
+ */
 async function markRejected(item, outcome) {
-  await removeRefused(item, item.kind === 'create');
   const body = outcome.body ?? {};
+  const refused = {
+    status: outcome.status, error: body.error ?? null,
+    fields: body.fields && typeof body.fields === 'object' ? body.fields : {}, message: body.message ?? '',
+  };
+  const kept = item.kind === 'photo';
+  if (kept) await markRefused(item.seq, { ...refused, at: Date.now() });
+  else await removeRefused(item, item.kind === 'create');
   outbox.dispatchEvent(new CustomEvent('rejected', {
-    detail: {
-      kind: item.kind, id: item.id, status: outcome.status, error: body.error ?? null,
-      fields: body.fields && typeof body.fields === 'object' ? body.fields : {}, message: body.message ?? '',
-    },
+    detail: { kind: item.kind, id: item.id, seq: item.seq, name: item.name, kept, ...refused },
   }));
+}
+
+/** No answer, or one worth retrying: the item stays queued. */
+function markFailed(item, outcome) {
+  const detail = { kind: item.kind, id: item.id, status: outcome.status ?? null };
+  outbox.dispatchEvent(new CustomEvent('failed', { detail }));
 }
 
 /**
@@ -160,14 +199,17 @@ async function drain() {
   const blocked = new Set();
   let retry = null;
   for (;;) {
-    const next = (await allItems()).find((item) => !blocked.has(item.id));
+    const next = (await allItems()).find((item) => !item.refused && !blocked.has(item.id));
     if (!next) break;
     const item = await claim(next.seq);
     if (!item) continue;
     const outcome = await send(item);
     if (outcome.type === 'done') await markSent(item, outcome);
     else if (outcome.type === 'rejected') await markRejected(item, outcome);
-    else blocked.add(item.id);
+    else {
+      blocked.add(item.id);
+      markFailed(item, outcome);
+    }
     if (outcome.type === 'done' || outcome.type === 'rejected') {
       failures = 0;
       changed();

@@ -1,12 +1,13 @@
 // Up to five photos for a finding: camera or gallery, thumbnails with a remove button.
-// Large photos are scaled down in the browser (less mobile data on a walk); each keeps the
+// Photos over 1.5 MB or 2560 px are scaled down in the browser (less mobile data on a walk;
+// the server keeps a 1600 px copy anyway, but takes up to 15 MB as they come); each keeps the
 // SHA-256 of the bytes that will be uploaded (PUT /api/findings/<id>/photos/<sha256>).
 
 import { STRINGS, format } from './strings.js';
 import { el } from './popup.js';
 
 export const MAX_PHOTOS = 5;
-const SHRINK_ABOVE_BYTES = 2.5 * 1024 * 1024;
+const SHRINK_ABOVE_BYTES = 1.5 * 1024 * 1024;
 const MAX_EDGE_PX = 2560;
 const JPEG_QUALITY = 0.85;
 
@@ -17,12 +18,21 @@ export async function sha256Hex(blob) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A large photo re-encoded as JPEG with at most MAX_EDGE_PX per side; small ones unchanged. */
+/**
+ * A photo over SHRINK_ABOVE_BYTES or MAX_EDGE_PX re-encoded as JPEG with at most MAX_EDGE_PX
+ * per side (upright: the bitmap applies the EXIF orientation); others, and any the re-encoding
+ * would not make smaller, unchanged.
+ */
 async function shrink(file) {
-  if (file.size <= SHRINK_ABOVE_BYTES || !window.createImageBitmap) return file;
+  if (!window.createImageBitmap) return file;
   try {
     const bitmap = await createImageBitmap(file);
-    const scale = Math.min(1, MAX_EDGE_PX / Math.max(bitmap.width, bitmap.height));
+    const longEdge = Math.max(bitmap.width, bitmap.height);
+    if (file.size <= SHRINK_ABOVE_BYTES && longEdge <= MAX_EDGE_PX) {
+      bitmap.close();
+      return file;
+    }
+    const scale = Math.min(1, MAX_EDGE_PX / longEdge);
     const canvas = document.createElement('canvas');
     canvas.width = Math.round(bitmap.width * scale);
     canvas.height = Math.round(bitmap.height * scale);

@@ -95,6 +95,7 @@ function detailsOf(p) {
   };
   for (const { label, value } of describeAnswers(p.category, p.attributes)) addDetail(label, value);
   if (p.urgency) addDetail(STRINGS.popup.urgency, format(STRINGS.popup.urgencyValue, { n: p.urgency }));
+  addDetail(STRINGS.popup.publicMessage, p.public_message);
   addDetail(STRINGS.popup.ortsteil, p.ortsteil);
   addDetail(STRINGS.popup.stadtbezirk, p.stadtbezirk);
   const created = formatDate(p.created_at);

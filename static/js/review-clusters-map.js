@@ -5,22 +5,16 @@ import { STRINGS, format } from './strings.js';
 
 const L = window.L;
 
-// Distinguishable on a plain background and against OSM tiles; a category keeps its colour.
-const PALETTE = ['#00468a', '#b3400a', '#2e7d32', '#6a1b9a', '#00838f', '#ad1457', '#5d4037', '#827717', '#37474f'];
+// A category's colour comes from the page config (mapapp/colours.py: the GIS exports use the same).
+const FALLBACK_COLOUR = '#37474f';
 const SELECTED = { weight: 5, color: '#ffbf1f', fillOpacity: 0.45 };
 // Beyond this many single pins they are drawn on one canvas instead of one SVG element each.
 const CANVAS_FROM = 1500;
 // Count labels are DOM elements Leaflet repositions on every zoom: only the biggest clusters get one.
 const MAX_LABELS = 150;
 
-function colourOf(category) {
-  let hash = 0;
-  for (const char of String(category ?? '')) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
-  return PALETTE[hash % PALETTE.length];
-}
-
-function baseStyle(feature) {
-  const colour = colourOf(feature.properties?.category);
+function baseStyle(feature, colours) {
+  const colour = colours[feature.properties?.category] ?? FALLBACK_COLOUR;
   return feature.properties?.kind === 'cluster'
     ? { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.25, className: 'review-cluster' }
     : { color: colour, weight: 4, fillColor: colour, fillOpacity: 0.8, className: 'review-finding' };
@@ -44,10 +38,11 @@ export function describe(props) {
 
 /**
  * Create the layer on `map`; `onSelect(key)` is called when a shape is clicked,
- * `labelOf(props)` names a category in the page's language.
+ * `labelOf(props)` names a category in the page's language, `colours` maps a category to its colour.
  * @returns {{show(collection: object): void, select(key: string|null): void, fit(): void}}
  */
-export function createClusterLayer(map, onSelect, labelOf = (props) => props.category_label) {
+export function createClusterLayer(map, onSelect, labelOf = (props) => props.category_label, colours = {}) {
+  const styleOf = (feature) => baseStyle(feature, colours);
   const byKey = new Map();
   const canvas = L.canvas({ padding: 0.5 });
   let selected = null;
@@ -55,9 +50,9 @@ export function createClusterLayer(map, onSelect, labelOf = (props) => props.cat
   let labels = 0;
 
   const layer = L.geoJSON(null, {
-    style: baseStyle,
+    style: styleOf,
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
-      ...baseStyle(feature), radius: 7, renderer: many ? canvas : undefined,
+      ...styleOf(feature), radius: 7, renderer: many ? canvas : undefined,
     }),
     onEachFeature: (feature, sublayer) => {
       const props = feature.properties ?? {};
@@ -83,7 +78,7 @@ export function createClusterLayer(map, onSelect, labelOf = (props) => props.cat
 
   const restyle = (key, style) => {
     const sublayer = byKey.get(key);
-    if (sublayer) sublayer.setStyle(style ?? baseStyle(sublayer.feature));
+    if (sublayer) sublayer.setStyle(style ?? styleOf(sublayer.feature));
     return sublayer;
   };
 

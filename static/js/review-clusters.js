@@ -167,7 +167,7 @@ const { map } = createMap($('review-map'), config);
 createDistrictLayer(config.api.districts, 'stadtbezirk').addTo(map);
 // The grid settles after the map is made (and changes with the window): keep Leaflet's size right.
 new ResizeObserver(() => map.invalidateSize()).observe($('review-map'));
-const clusterLayer = createClusterLayer(map, select, labelOf);
+const clusterLayer = createClusterLayer(map, select, labelOf, config.colours ?? {});
 const panel = createPanel(config, { onClose: closePanel, queryString: () => filterParams().toString() });
 
 let debounce = null;

@@ -1,5 +1,6 @@
 // One concern (templates/review/concern.html): its place on the map (drag the marker, or focus it
-// and use the arrow keys, to move it), the status form, title/summary edits and moving findings.
+// and use the arrow keys, to move it), the status form, title/summary edits, the public message
+// and moving findings.
 // Every change is sent with the version this page last saw. A 412 means someone else changed the
 // concern meanwhile: we say so and keep our state, so nothing of theirs is overwritten.
 
@@ -46,6 +47,7 @@ function explain(err) {
   if (err instanceof ApiError && err.status === 422) {
     return Object.values(err.fields)[0] || err.message || STRINGS.errors.validation;
   }
+  if (err instanceof ApiError && err.status === 403 && err.body?.message) return err.body.message;
   if (err instanceof ApiError) return format(STRINGS.errors.server, { status: err.status });
   if (err instanceof NetworkError) return STRINGS.errors.network;
   return STRINGS.errors.unexpected;
@@ -61,6 +63,9 @@ async function change(url, method, body) {
 
 // ---- rendering --------------------------------------------------------------------------------
 
+const fields = (names) => names.split(', ').map((name) => T.field[name] ?? name).join(', ');
+
+/** As concern_pages.describe: `finding_*` notes hold the finding's id, then (`id: fields`) what changed. */
 function describe(event) {
   let text = T.action[event.action] ?? event.action;
   if (event.to_status) {
@@ -68,12 +73,22 @@ function describe(event) {
     text += `: ${event.from_status ? `${STATUS[event.from_status] ?? event.from_status} → ` : ''}${to}`;
   }
   if (event.action === 'edited' && event.note) {
-    text += `: ${event.note.split(', ').map((name) => T.field[name] ?? name).join(', ')}`;
+    text += `: ${fields(event.note)}`;
   } else if (event.action.startsWith('finding_') && event.note) {
-    text += ` (${event.note.slice(0, 8)})`;
+    const [finding, changed] = event.note.split(': ');
+    text += ` (${finding.slice(0, 8)})${changed ? `: ${fields(changed)}` : ''}`;
+  } else if (event.action === 'public_message_changed' && !event.note) {
+    text = T.publicMessageRemoved;
   }
   return text;
 }
+
+function who(event) {
+  if (event.user) return event.user.display_name || event.user.username;
+  return config.participant_actions.includes(event.action) ? T.participant : T.unknownUser;
+}
+
+const NOTE_ACTIONS = ['status_changed', 'public_message_changed'];
 
 function span(className, text) {
   const element = document.createElement('span');
@@ -88,9 +103,8 @@ function renderHistory(history) {
     const time = document.createElement('time');
     time.dateTime = event.at;
     time.textContent = when.format(new Date(event.at));
-    const who = event.user ? (event.user.display_name || event.user.username) : T.unknownUser;
-    item.append(time, ' ', span('concern-history__who', who), ' ', span('concern-history__what', describe(event)));
-    if (event.note && event.action === 'status_changed') item.append(' ', span('concern-history__note', event.note));
+    item.append(time, ' ', span('concern-history__who', who(event)), ' ', span('concern-history__what', describe(event)));
+    if (event.note && NOTE_ACTIONS.includes(event.action)) item.append(' ', span('concern-history__note', event.note));
     return item;
   });
   $('concern-history').replaceChildren(...items);
@@ -121,6 +135,8 @@ function render(detail) {
   $('concern-findings-count').textContent = String(detail.findings_count);
   $('concern-participants').textContent = String(detail.participants);
   renderStatus(detail);
+  $('public-message-at').textContent = detail.public_message_at
+    ? format(T.publicMessageAt, { time: when.format(new Date(detail.public_message_at)) }) : '';
   renderHistory(detail.history);
 }
 
@@ -227,6 +243,20 @@ function setUpEditForm() {
   });
 }
 
+/** The one text of the concern written for the public; an empty field clears it. */
+function setUpPublicMessageForm() {
+  $('public-message-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    say(T.saving);
+    try {
+      await change(config.api.concern, 'PATCH', { public_message: $('public-message').value });
+      say(T.publicMessageSaved);
+    } catch (err) {
+      complain(explain(err));
+    }
+  });
+}
+
 function setUpMoveForms(findingLayers) {
   for (const form of document.querySelectorAll('.concern-finding__move')) {
     form.addEventListener('submit', async (event) => {
@@ -266,6 +296,7 @@ function main() {
   document.body.dataset.concernVersion = String(concern.version);
   setUpStatusForm();
   setUpEditForm();
+  setUpPublicMessageForm();
   let findingLayers = new Map();
   try {
     ({ findingLayers } = createConcernMap());

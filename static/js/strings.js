@@ -42,6 +42,7 @@ const GERMAN = {
     confirmed: '✓ Du hast das auch gesehen ({n})',
     confirmations: 'Von anderen bestätigt: {n}',
     unconfirmed: 'Deine Stimme wurde zurückgenommen.',
+    publicMessage: 'Stand der Bearbeitung',
   },
 
   marker: {
@@ -51,6 +52,7 @@ const GERMAN = {
     pending: '{category}: noch nicht gesendet',
     cell: '{n} Funde hier – zum Vergrößern antippen',
     cellOne: '1 Fund hier – zum Vergrößern antippen',
+    cluster: '{n} Funde an dieser Stelle – antippen, um sie einzeln zu zeigen',
   },
 
   capture: {
@@ -76,7 +78,9 @@ const GERMAN = {
     allSent: 'Alles gesendet · zuletzt {time}',
     offline: 'Offline – Funde werden gespeichert',
     rejectedFinding: 'Ein Fund wurde vom Server abgelehnt und verworfen.',
-    rejectedPhoto: 'Ein Foto wurde vom Server abgelehnt und verworfen.',
+    retrying: 'Senden fehlgeschlagen – neuer Versuch folgt',
+    refusedPhotoOne: '1 Foto nicht gespeichert',
+    refusedPhotoMany: '{n} Fotos nicht gespeichert',
     rejectedEdit: 'Eine Änderung wurde vom Server abgelehnt und verworfen.',
     rejectedDelete: 'Eine Löschung wurde vom Server abgelehnt.',
   },
@@ -94,6 +98,15 @@ const GERMAN = {
     tooMany: 'Höchstens {max} Fotos pro Fund.',
     added: 'Foto hinzugefügt ({n} von {max}).',
     removed: 'Foto entfernt.',
+    notSaved: 'Foto nicht gespeichert: {reason}',
+    tooLarge: 'Das Foto ist zu groß.',
+    unsupported: 'Dieses Dateiformat wird nicht angenommen.',
+    unreadable: 'Das Foto konnte nicht verarbeitet werden.',
+    refused: 'Der Server hat das Foto abgelehnt ({status}).',
+    refusedTitle: 'Nicht gespeicherte Fotos',
+    kept: 'Sie bleiben auf diesem Gerät, bis du sie erneut sendest oder verwirfst.',
+    resend: 'Erneut senden',
+    discard: 'Verwerfen',
   },
 
   photoPlace: {
@@ -127,6 +140,7 @@ const GERMAN = {
     deleting: 'Wird gelöscht …',
     deleteQueued: 'Löschen vorgemerkt – wird gesendet, sobald wieder Verbindung besteht.',
     queuedOffline: 'Auf dem Gerät gespeichert – wird gesendet, sobald wieder Verbindung besteht.',
+    photosSending: 'Fund gesendet – die Fotos werden noch übertragen …',
   },
 
   review: {
@@ -169,17 +183,31 @@ const GERMAN = {
     stale: 'Jemand anderes hat das Anliegen inzwischen geändert – bitte neu laden.',
     unknownUser: 'Unbekannt',
     noFindings: 'Diesem Anliegen gehören keine Funde mehr an.',
+    participant: 'Meldende Person',
+    publicMessageSaved: 'Öffentliche Mitteilung gespeichert.',
+    publicMessageAt: 'Veröffentlicht: {time}',
+    publicMessageRemoved: 'Öffentliche Mitteilung entfernt',
     action: {
       created: 'Angelegt',
       status_changed: 'Status geändert',
       edited: 'Bearbeitet',
       finding_added: 'Fund hinzugefügt',
       finding_removed: 'Fund entfernt',
+      public_message_changed: 'Öffentliche Mitteilung geändert',
+      finding_edited: 'Fund von der meldenden Person geändert',
+      finding_recategorised: 'Fund herausgenommen: andere Kategorie gewählt',
+      finding_withdrawn: 'Fund von der meldenden Person gelöscht',
+      no_findings_left: 'Keine Funde mehr in diesem Anliegen',
     },
     field: {
       title: 'Titel',
       summary: 'Zusammenfassung',
       location: 'Ort',
+      category: 'Kategorie',
+      place: 'Ort',
+      description: 'Beschreibung',
+      attributes: 'Angaben',
+      urgency: 'Dringlichkeit',
     },
   },
 

@@ -2,9 +2,12 @@
 // and is replaced by the server's feature when the outbox reports it 'sent'. A refusal the
 // outbox cannot retry ('rejected') removes the pending pin and hands the draft back to the
 // form, with the server's field messages. Edits and deletions work the same way.
+// "Gespeichert" is said only once the finding and all its photos are on the server; a refused
+// photo is announced as an error instead (it stays in the outbox, see sync-status.js).
 
 import * as box from './outbox.js';
 import { STRINGS, format } from './strings.js';
+import { photoRefusal } from './sync-status.js';
 import { getJSON } from './api.js';
 import { featureLabel } from './popup.js';
 import { getCategory, labelOf } from './categories.js';
@@ -51,7 +54,8 @@ export function previewFeature(base, changes, photoUrls = []) {
  *   onRejected gets {mode: 'create'|'edit', id, payload|patch, photos, feature?, fields, message, status}.
  */
 export function createSync({ findings, announce, findingsUrl, onRejected }) {
-  const local = new Map(); // finding id → {mode, payload|patch, photos, original, photosLeft}
+  // finding id → {mode, payload|patch, photos, original, photosLeft, photosRefused, waitingForCreate, queuedAt}
+  const local = new Map();
 
   const featureUrl = (id) => `${findingsUrl.replace(/\/$/, '')}/${encodeURIComponent(id)}`;
 
@@ -84,6 +88,22 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
       : format(STRINGS.savedNoPlace, { category: label });
   }
 
+  /** What to say once the finding and every photo of it are on the server. */
+  function doneMessage(entry, feature) {
+    if (entry.mode === 'edit') return STRINGS.saving.edited;
+    return feature ? savedMessage(feature) : STRINGS.saving.sent;
+  }
+
+  /** A photo of `entry` was stored or refused; with the last one, show the server's version. */
+  async function photoSettled(id, entry) {
+    entry.photosLeft -= 1;
+    if (entry.photosLeft > 0 || entry.waitingForCreate) return;
+    local.delete(id);
+    await refresh(id);
+    revoke(entry);
+    if (!entry.photosRefused) announce(doneMessage(entry, findings.get(id) ?? entry.sent));
+  }
+
   function handleSent({ detail }) {
     const id = String(detail.id);
     const entry = local.get(id);
@@ -94,17 +114,13 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
       return;
     }
     if (detail.kind === 'photo') {
-      if (!entry) return;
-      entry.photosLeft -= 1;
-      if (entry.photosLeft <= 0 && !entry.waitingForCreate) {
-        local.delete(id);
-        refresh(id).then(() => revoke(entry));
-      }
+      if (entry) photoSettled(id, entry);
       return;
     }
     if (!entry || (detail.kind !== 'create' && detail.kind !== 'edit')) return;
     const feature = detail.feature?.type === 'Feature' ? detail.feature : null;
     entry.waitingForCreate = false;
+    entry.sent = feature;
     if (entry.photosLeft > 0) {
       // Keep the previews in the popup until the photos are on the server too.
       if (feature) feature.properties.photos = entry.photos.map((p) => ({ url: p.url, thumb_url: p.url }));
@@ -113,19 +129,23 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     }
     if (feature) findings.addFeature(feature, { open: findings.isOpen(id) || shouldOpen(entry) });
     else refresh(id);
-    if (detail.kind === 'create') announce(feature ? savedMessage(feature) : STRINGS.saving.sent);
-    else announce(STRINGS.saving.edited);
+    // Not "saved" while photos are still on their way: one of them may yet be refused.
+    announce(entry.photosLeft > 0 ? STRINGS.saving.photosSending : doneMessage(entry, feature));
   }
 
   function handleRejected({ detail }) {
     const id = String(detail.id);
     const entry = local.get(id);
-    if (!entry) return;
-    const reason = { fields: detail.fields ?? {}, message: detail.message ?? '', status: detail.status };
     if (detail.kind === 'photo') {
-      entry.photosLeft -= 1;
+      announce(format(STRINGS.photos.notSaved, { reason: photoRefusal(detail) }), 'error');
+      if (entry) {
+        entry.photosRefused += 1;
+        photoSettled(id, entry);
+      }
       return;
     }
+    if (!entry) return;
+    const reason = { fields: detail.fields ?? {}, message: detail.message ?? '', status: detail.status };
     local.delete(id);
     if (detail.kind === 'create') {
       findings.remove(id);
@@ -151,8 +171,17 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     }
   }
 
+  /** A photo of ours could not be sent yet (no answer, server error): say so once; it is retried. */
+  function handleFailed({ detail }) {
+    const entry = local.get(String(detail.id));
+    if (detail.kind !== 'photo' || !entry || entry.failureSaid || navigator.onLine === false) return;
+    entry.failureSaid = true;
+    announce(STRINGS.sync.retrying, 'error');
+  }
+
   box.outbox.addEventListener('sent', handleSent);
   box.outbox.addEventListener('rejected', handleRejected);
+  box.outbox.addEventListener('failed', handleFailed);
   box.outbox.addEventListener('change', handleChange);
 
   function queuedMessage() {
@@ -163,7 +192,10 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     /** Queue a new finding with its photos ([{blob, name, sha256, url}]); show it pending. */
     async create(payload, photos) {
       const id = String(payload.id);
-      local.set(id, { mode: 'create', payload, photos, photosLeft: photos.length, waitingForCreate: true, queuedAt: Date.now() });
+      local.set(id, {
+        mode: 'create', payload, photos, photosLeft: photos.length, photosRefused: 0,
+        waitingForCreate: true, queuedAt: Date.now(),
+      });
       try {
         await box.submitFinding(payload, photos.map(({ blob, name, sha256 }) => ({ blob, name, sha256 })));
       } catch (err) {
@@ -177,7 +209,10 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     async edit(original, patch, photos = []) {
       const id = String(original.id ?? original.properties?.id);
       const extra = box.submitPhotos ? photos : [];
-      local.set(id, { mode: 'edit', patch, original, photos: extra, photosLeft: extra.length, waitingForCreate: true, queuedAt: Date.now() });
+      local.set(id, {
+        mode: 'edit', patch, original, photos: extra, photosLeft: extra.length, photosRefused: 0,
+        waitingForCreate: true, queuedAt: Date.now(),
+      });
       try {
         await box.submitEdit(id, patch);
         if (extra.length) await box.submitPhotos(id, extra.map(({ blob, name, sha256 }) => ({ blob, name, sha256 })));

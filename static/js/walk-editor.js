@@ -1,6 +1,8 @@
 // The walk form's map: a click sets the meeting point or adds a route point, depending on
 // the chosen mode. The meeting point lives in the lat/lon fields (typing works as well), the
 // route as a GeoJSON LineString in the hidden field #route. Texts come from the template.
+// Choosing an Ortsteil or Stadtbezirk zooms the map to it: each option carries its extent
+// as data-bounds ([[south, west], [north, east]]).
 
 import { createMap, createDistrictLayer } from './map.js';
 
@@ -10,6 +12,7 @@ const FIT_OPTIONS = { padding: [24, 24], maxZoom: 16 };
 const ROUTE_STYLE = { color: '#b3400a', weight: 5, opacity: 0.9, interactive: false, className: 'walk-editor__route' };
 const VERTEX_STYLE = { radius: 5, color: '#b3400a', weight: 2, fillColor: '#fff', fillOpacity: 1, interactive: false };
 const MEETING_STYLE = { radius: 10, color: '#00468a', weight: 3, fillColor: '#ffbf1f', fillOpacity: 1, interactive: false };
+const CHOSEN_STYLE = { color: '#00468a', weight: 5, opacity: 1, dashArray: null, fill: true, fillColor: '#00468a', fillOpacity: 0.1 };
 
 const readJSON = (id) => JSON.parse(document.getElementById(id)?.textContent || 'null');
 const round = (value) => Number(value.toFixed(DECIMALS));
@@ -94,21 +97,64 @@ function createRoute(map, input, status, strings) {
   };
 }
 
+/** The extent of the chosen district option as L.LatLngBounds, or null (automatic, or none). */
+function districtBounds(select) {
+  try {
+    const bounds = JSON.parse(select.selectedOptions[0]?.dataset.bounds || 'null');
+    return Array.isArray(bounds) ? L.latLngBounds(bounds) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Outline the chosen district ("ortsteil:402") boldly, the others as usual, once the layers have loaded. */
+function highlightDistrict(layers, value) {
+  const [level, code] = value.split(':');
+  Object.entries(layers).forEach(([name, layer]) => {
+    layer.load().then(() => layer.eachLayer((outline) => {
+      layer.resetStyle(outline);
+      if (name === level && outline.feature?.properties?.code === code) outline.setStyle(CHOSEN_STYLE);
+    })).catch(() => {}); // the layer reports its own loading errors
+  });
+}
+
+/** Mirror the map's view on its element (data-zoom, data-bounds "south,west,north,east"). */
+function recordView(map) {
+  const bounds = map.getBounds();
+  const element = map.getContainer();
+  element.dataset.zoom = String(map.getZoom());
+  element.dataset.bounds = [bounds.getSouth(), bounds.getWest(), bounds.getNorth(), bounds.getEast()].join(',');
+}
+
 function init() {
   if (!L) throw new Error('Leaflet (window.L) is not loaded');
   const config = readJSON('walk-editor-config');
   const strings = readJSON('walk-editor-strings') ?? {};
   const form = document.querySelector('.walk-form');
   const { map } = createMap(document.getElementById('walk-editor-map'), config);
-  if (config.districts) createDistrictLayer(config.districts, 'stadtbezirk', { labels: true }).addTo(map);
+  map.on('moveend', () => recordView(map));
+  recordView(map);
+  const districtLayers = config.districts ? {
+    ortsteil: createDistrictLayer(config.districts, 'ortsteil').addTo(map),
+    stadtbezirk: createDistrictLayer(config.districts, 'stadtbezirk', { labels: true }).addTo(map),
+  } : {};
 
   const meeting = createMeetingPoint(map, form.elements.meeting_lat, form.elements.meeting_lon, strings);
   const route = createRoute(map, form.elements.route, document.getElementById('route-status'), strings);
 
+  const district = form.elements.district;
   const known = [...route.points];
   const start = meeting.current();
   if (start) known.push([start.lat, start.lng]);
-  if (known.length) map.fitBounds(L.latLngBounds(known), FIT_OPTIONS);
+  const view = districtBounds(district) ?? L.latLngBounds([]);
+  known.forEach((point) => view.extend(point));
+  if (view.isValid()) map.fitBounds(view, { ...FIT_OPTIONS, animate: false });
+  highlightDistrict(districtLayers, district.value);
+  district.addEventListener('change', () => {
+    const bounds = districtBounds(district);
+    if (bounds) map.fitBounds(bounds, FIT_OPTIONS);
+    highlightDistrict(districtLayers, district.value);
+  });
 
   map.on('click', (event) => {
     const mode = form.querySelector('input[name=editor_mode]:checked')?.value;

@@ -11,7 +11,11 @@ FAR = (BISMARCKPLATZ[0] + 0.0005, BISMARCKPLATZ[1])
 
 @pytest.fixture
 def two_people(app):
-    return app.test_client(), app.test_client()
+    """Two phones that opened the map, which gives each its participant cookie."""
+    people = app.test_client(), app.test_client()
+    for person in people:
+        assert person.get("/").status_code == 200
+    return people
 
 
 def pin(client, place, category="empty_shop"):
@@ -41,8 +45,8 @@ def test_nearby_validates_its_query(client):
 def test_confirm_once_per_participant(two_people, session):
     alice, bob = two_people
     finding = pin(alice, NEAR)
-    first = bob.post(f"/api/findings/{finding}/confirmations")
-    again = bob.post(f"/api/findings/{finding}/confirmations")
+    first = bob.post(f"/api/findings/{finding}/confirmations", json={})
+    again = bob.post(f"/api/findings/{finding}/confirmations", json={})
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json() == {"confirmations": 1}
     assert alice.get(f"/api/findings/{finding}").get_json()["properties"]["confirmations"] == 1
@@ -53,4 +57,37 @@ def test_confirm_once_per_participant(two_people, session):
 def test_confirming_ones_own_finding_is_refused(two_people):
     alice, _ = two_people
     finding = pin(alice, NEAR)
-    assert alice.post(f"/api/findings/{finding}/confirmations").status_code == 422
+    assert alice.post(f"/api/findings/{finding}/confirmations", json={}).status_code == 422
+
+
+def participants(session):
+    return session.execute(text("SELECT count(*) FROM participants")).scalar()
+
+
+def test_a_plus_one_without_the_participant_cookie_is_refused(app, two_people, session):
+    alice, _ = two_people
+    finding = pin(alice, NEAR)
+    for _ in range(10):
+        response = app.test_client().post(f"/api/findings/{finding}/confirmations", json={})
+        assert response.status_code == 403
+        assert response.get_json()["error"] == "participant_required"
+        assert set(response.get_json()["fields"]) == {"mapapp_participant"}
+        assert "Set-Cookie" not in response.headers
+    assert alice.get(f"/api/findings/{finding}").get_json()["properties"]["confirmations"] == 0
+    assert participants(session) == 1
+
+
+def test_a_forged_participant_cookie_is_refused(app, two_people):
+    alice, _ = two_people
+    finding = pin(alice, NEAR)
+    mallory = app.test_client()
+    mallory.set_cookie("mapapp_participant", "not-signed-by-us")
+    assert mallory.post(f"/api/findings/{finding}/confirmations", json={}).status_code == 403
+
+
+def test_the_map_pages_cookie_is_enough_and_its_row_is_made_on_the_first_plus_one(two_people, session):
+    alice, bob = two_people
+    finding = pin(alice, NEAR)
+    assert participants(session) == 1  # bob opened the map; he has a cookie, not yet a row
+    assert bob.post(f"/api/findings/{finding}/confirmations", json={}).status_code == 201
+    assert participants(session) == 2

@@ -34,7 +34,7 @@ def test_no_filter_returns_all(client, three_places):
 
 
 def test_bbox_catches_a_line_crossing_it(client, session):
-    line = '{"type": "LineString", "coordinates": [[6.60, 51.455], [6.80, 51.455]]}'
+    line = '{"type": "LineString", "coordinates": [[6.70, 51.435], [6.70, 51.475]]}'
     line_id = make_finding(session, category="cycle_path", geometry=line)
     assert ids(client.get(f"/api/findings?bbox={HOMBERG_BBOX}")) == {str(line_id)}
 

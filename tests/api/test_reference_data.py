@@ -46,10 +46,12 @@ def test_categories_hold_the_walks_themes(client):
 
 
 def test_walks_list_their_district_and_findings(client, session):
-    walk = make_walk(session, title="Einzelhandel in Alt-Homberg")
+    walk = make_walk(session, title="Einzelhandel in Alt-Homberg", meeting_point_name="Bismarckplatz")
     make_finding(session, *BISMARCKPLATZ, walk_id=walk)
     (listed,) = client.get("/api/walks").get_json()["walks"]
     assert listed["id"] == str(walk)
+    assert listed["meeting_point_name"] == "Bismarckplatz"
+    assert client.get(f"/api/walks/{walk}").get_json()["meeting_point_name"] == "Bismarckplatz"
     assert listed["ortsteil"] == "Alt-Homberg"
     assert listed["stadtbezirk"] == "Homberg/Ruhrort/Baerl"
     assert listed["meeting_point"]["coordinates"] == [BISMARCKPLATZ[1], BISMARCKPLATZ[0]]

@@ -79,3 +79,28 @@ def test_json_api_is_not_subject_to_csrf(client, csrf_enabled):
 def test_login_page_says_why_after_a_redirect(client):
     page = client.get("/organiser/", follow_redirects=True)
     assert page.status_code == 200 and "Bitte melde dich an" in page.text
+
+
+@pytest.mark.parametrize("target", [
+    "/organiser/\r\nSet-Cookie: x=1", "/review/\n", "/\r", "/\t/evil.example", "/ /evil.example",
+    "/\x00", "/\x7f", "/\u2028/evil.example", "/\x85", "\n/organiser/", "/" + "a" * 3000, "http:/evil.example",
+    "/\\/evil.example", "https:evil.example", "/%0d%0aSet-Cookie:x=1",
+])
+def test_a_next_with_control_characters_or_whitespace_is_dropped_never_a_500(client, session, target):
+    make_organiser(session)
+    client.get("/login")
+    response = client.post("/login", query_string={"next": target},
+                           data={"username": "orga", "password": PASSWORD})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert "\r" not in location and "\n" not in location and "evil.example" not in location
+    if target == "/%0d%0aSet-Cookie:x=1":  # percent-encoded in the target itself: a harmless path
+        assert location == target
+    else:
+        assert location == "/organiser/"
+
+
+def test_a_plain_next_is_still_followed(client, session):
+    make_organiser(session)
+    response = log_in(client, next_url="/organiser/walks/new%3Fx%3D1%25202")
+    assert response.headers["Location"] == "/organiser/walks/new?x=1%202"

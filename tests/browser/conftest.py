@@ -6,6 +6,8 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
+from mapapp.security import RequestHandler
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -15,7 +17,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def live_server(app):
     """Serve the test app on 127.0.0.1 in a background thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -18,7 +18,8 @@ def serious_violations(page):
 
 @pytest.fixture
 def join_code(session):
-    walk = make_walk(session, title="Afrika-Siedlung: Angebote für Kinder")
+    walk = make_walk(session, title="Afrika-Siedlung: Angebote für Kinder", description="Durch die Afrika-Siedlung.",
+                     meeting_point_name="Spielplatz in der Afrika-Siedlung")
     return session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk}).scalar()
 
 
@@ -40,7 +41,8 @@ def test_walk_map_with_the_capture_form_open(phone, join_code, lang):
     assert found == [], results.generate_report()
 
 
-def test_handout(phone, join_code):
-    phone.goto(f"/w/{join_code}/handout")
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_handout(phone, join_code, lang):
+    phone.goto(f"/w/{join_code}/handout?lang={lang}")
     found, results = serious_violations(phone)
     assert found == [], results.generate_report()

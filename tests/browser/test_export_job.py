@@ -38,7 +38,7 @@ def test_background_export_reaches_done_and_offers_the_download(desktop, app, se
     expect(link).to_be_visible()
     with desktop.expect_download() as caught:
         link.click()
-    assert caught.value.suggested_filename == f"mapapp-findings-{date.today().isoformat()}.pdf"
+    assert caught.value.suggested_filename == f"mapapp-both-{date.today().isoformat()}.pdf"  # the form's default
     assert open(caught.value.path(), "rb").read(5) == b"%PDF-"
 
     desktop.goto("/organiser/exports")

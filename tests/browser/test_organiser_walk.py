@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.auth.helpers import PASSWORD, make_organiser
+from tests.factories import BISMARCKPLATZ, make_walk
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +62,57 @@ def test_organiser_creates_a_walk_on_the_map_and_prints_the_handout(desktop, ses
     box = qr.bounding_box()
     assert box["width"] > 300 and abs(box["width"] - box["height"]) < 2
     expect(desktop.locator(".handout__steps li")).to_have_count(3)
+
+
+def sign_in(page, next_url):
+    page.goto(next_url)
+    page.locator("#username").fill("orga")
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
+    expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+
+
+def map_view(page):
+    """The editor map's zoom and [south, west, north, east] after its last move."""
+    element = page.locator("#walk-editor-map")
+    return int(element.get_attribute("data-zoom")), [float(v) for v in element.get_attribute("data-bounds").split(",")]
+
+
+def ortsteil_centre(session, code):
+    return session.execute(text("""
+        SELECT ST_Y(c), ST_X(c) FROM (SELECT ST_Centroid(geom) AS c FROM districts
+                                      WHERE level = 'ortsteil' AND code = :code) d"""), {"code": code}).one()
+
+
+def shows(view, point):
+    _zoom, (south, west, north, east) = view
+    return south < point[0] < north and west < point[1] < east
+
+
+def test_choosing_an_ortsteil_zooms_the_route_map_to_it(app, desktop, session, csrf_enabled):
+    make_organiser(session)
+    city_zoom = app.config["MAP_ZOOM"]
+    sign_in(desktop, "/organiser/walks/new")
+    assert map_view(desktop)[0] == city_zoom
+
+    desktop.locator("#district").select_option("ortsteil:402")  # Alt-Homberg
+    expect(desktop.locator("#walk-editor-map")).not_to_have_attribute("data-zoom", str(city_zoom))
+    view = map_view(desktop)
+    assert view[0] > city_zoom and shows(view, ortsteil_centre(session, "402"))
+    expect(desktop.locator("#walk-editor-map path[fill-opacity='0.1']")).to_have_count(1)  # its outline, marked
+
+    desktop.locator("#district").select_option("ortsteil:601")  # Rheinhausen-Mitte, 6 km away
+    expect(desktop.locator("#walk-editor-map")).not_to_have_attribute("data-bounds", ",".join(map(str, view[1])))
+    view = map_view(desktop)
+    assert view[0] > city_zoom and shows(view, ortsteil_centre(session, "601"))
+    assert not shows(view, ortsteil_centre(session, "402"))
+
+
+def test_a_walk_with_an_ortsteil_opens_on_it(app, desktop, session, csrf_enabled):
+    make_organiser(session)
+    walk_id = make_walk(session, ortsteil_code="402")
+    sign_in(desktop, f"/organiser/walks/{walk_id}/edit")
+    view = map_view(desktop)
+    assert view[0] > app.config["MAP_ZOOM"] and shows(view, ortsteil_centre(session, "402"))
+    assert shows(view, BISMARCKPLATZ)

@@ -73,3 +73,31 @@ def test_reviewer_moves_changes_status_and_is_told_about_a_stale_page(desktop, s
     now = stored(session, cid)
     assert (now["status"], now["title"], now["version"], now["findings"]) == (
         "in_review", "Radweg Moerser Straße", 5, 1)
+
+
+def test_reviewer_publishes_a_message_and_sees_a_participants_change_on_the_trail(desktop, session, csrf_enabled):
+    orga = make_user(session, "orga", display_name="Orga Nisatorin")
+    finding = make_finding(session, category="cycle_path", description="Schlagloch")
+    concern = concerns.create_concern(session, title="Radweg Bismarckstraße", summary=None, category="cycle_path",
+                                      finding_ids=[finding], user_id=orga.id)
+    cid = uuid.UUID(concern["id"])
+    concerns.note_participant_edit(session, finding, cid, ["place", "description"], "cycle_path")
+    session.commit()
+
+    desktop.goto(f"/review/concerns/{cid}")
+    desktop.locator("#username").fill("orga")
+    desktop.locator("#password").fill(PASSWORD)
+    desktop.get_by_role("button", name="Anmelden").click()
+    expect(desktop.locator("#concern-history li").first).to_contain_text(
+        f"Meldende Person Fund von der meldenden Person geändert ({str(finding)[:8]}): Ort, Beschreibung")
+    expect(desktop.locator("body")).to_have_attribute("data-concern-version", "2")  # the script is running
+
+    desktop.get_by_label("Mitteilung an die Öffentlichkeit").fill("Die Stadt bessert im Mai aus.")
+    desktop.get_by_role("button", name="Mitteilung speichern").click()
+    expect(desktop.locator("#concern-message")).to_have_text("Öffentliche Mitteilung gespeichert.")
+    expect(desktop.locator("#public-message-at")).to_contain_text("Veröffentlicht:")
+    expect(desktop.locator("#concern-history li").first).to_contain_text("Öffentliche Mitteilung geändert")
+    expect(desktop.locator("#concern-history li").first).to_contain_text("Die Stadt bessert im Mai aus.")
+    expect(desktop.locator("body")).to_have_attribute("data-concern-version", "3")
+    stored_message = session.execute(text("SELECT public_message FROM concerns WHERE id = :id"), {"id": cid}).scalar()
+    assert stored_message == "Die Stadt bessert im Mai aus."

@@ -23,6 +23,10 @@ def test_bubble_with_the_count_then_pins_after_zooming_in(phone, session):
     expect(phone.locator(".cell-marker[data-count='3']")).to_have_count(1)
     phone.locator(".cell-marker[data-count='3']").click()  # → 16: the findings themselves
     expect(phone.locator("body")).to_have_attribute("data-view-mode", "findings")
+    grouped = phone.locator(".finding-cluster")  # pins 44 m apart overlap at 16: one group (of 2 or 3)
+    expect(grouped).to_have_count(1)
+    phone.wait_for_timeout(300)
+    grouped.click()  # → zoomed in until they stand apart
     expect(phone.locator(".finding-marker[data-finding-id]")).to_have_count(3)
     expect(phone.locator(".cell-marker")).to_have_count(0)
 

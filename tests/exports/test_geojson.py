@@ -108,4 +108,4 @@ def test_concerns_filtered_by_walk_through_their_findings(session):
                     {"c": linked, "f": finding_id})
     session.commit()
     [concern] = read(session, what="concerns", walk_id=str(walk_id))["features"]
-    assert concern["id"] == linked and concern["properties"]["confirmations"] == 1
+    assert concern["id"] == linked and concern["properties"]["findings_count"] == 1

@@ -68,7 +68,8 @@ def read_layer(path, layer):
 def test_geopackage_has_typed_layers_in_25832_that_land_in_their_districts(session, data, tmp_path):
     path = export(session, "gpkg", tmp_path)
 
-    assert [name for name, _type in pyogrio.list_layers(path)] == ["findings_points", "findings_lines", "districts"]
+    assert [name for name, _type in pyogrio.list_layers(path)] == [
+        "findings_points", "findings_lines", "walks", "walk_routes", "districts", "finding_answers", "layer_styles"]
     points = pyogrio.read_info(path, layer="findings_points")
     assert points["features"] == 2 and points["geometry_type"] == "Point"
     assert pyogrio.read_info(path, layer="findings_lines")["features"] == 1
@@ -97,13 +98,14 @@ def test_geopackage_in_4326_with_concerns_and_filters(session, data, tmp_path):
     path = export(session, "gpkg", tmp_path, what="both", srid=4326, categories=["cycle_path"])
 
     assert [name for name, _t in pyogrio.list_layers(path)] == [
-        "findings_points", "findings_lines", "concerns", "districts"]
+        "findings_points", "findings_lines", "concerns", "walks", "walk_routes", "districts", "finding_answers",
+        "layer_styles"]
     assert pyogrio.read_info(path, layer="findings_points")["features"] == 0
     assert pyogrio.read_info(path, layer="findings_lines")["features"] == 1
     concerns = pyogrio.read_info(path, layer="concerns")
     assert concerns["crs"] == "EPSG:4326" and concerns["features"] == 1
     _meta, geometries, values = read_layer(path, "concerns")
-    assert values["title"][0] == "Radweg am Bahnhof" and values["findings"][0] == 0
+    assert values["title"][0] == "Radweg am Bahnhof" and values["findings_count"][0] == 0
     assert covered_by_own_district(session, geometries[0], 4326, values["ortsteil_code"][0])
 
 

@@ -44,7 +44,8 @@ def test_package_holds_every_member(session, report, tmp_path):
     gpkg = tmp_path / "daten.gpkg"
     gpkg.write_bytes(bundle.read("daten.gpkg"))
     names = [name for name, _geometry in pyogrio.list_layers(gpkg)]
-    assert names == ["findings_points", "findings_lines", "concerns", "districts"]
+    assert names == ["findings_points", "findings_lines", "concerns", "walks", "walk_routes", "districts",
+                     "finding_answers", "layer_styles"]
     points = pyogrio.read_info(gpkg, layer="findings_points")
     assert points["crs"] == "EPSG:25832" and points["features"] == 3
     assert pyogrio.read_info(gpkg, layer="concerns")["features"] == 1
@@ -69,7 +70,7 @@ def test_readme_names_filters_crs_licence_and_files(session, report):
     assert "dl-de/by-2.0" in readme and "Kontakt:" in readme and "personenbezogenen Daten" in readme
     for name in DATA_MEMBERS:
         assert name in readme
-    assert "Dringlichkeit 1..5" in readme  # field descriptions from gis_layers
+    assert "Dringlichkeit 1 (gering) bis 5" in readme  # field descriptions from gis_layers
 
 
 def test_licence_and_contact_come_from_config(app, session, report, monkeypatch):

@@ -1,6 +1,8 @@
-"""The reports officials read: a self-contained HTML map and a PDF."""
+"""The reports officials read: a self-contained HTML map and a PDF, and the ZIP they come in.
+(More on the PDF in test_pdf_report.py and test_pdf_layout.py, on the map in test_html_map.py.)"""
 import io
 import re
+import zipfile
 from html.parser import HTMLParser
 
 import pytest
@@ -11,6 +13,7 @@ from mapapp.exports import report_data as rd
 from mapapp.exports.html_map import write_html
 from mapapp.exports.pdf_report import write_pdf
 from mapapp.exports.selection import Selection
+from tests.exports.helpers import export_bytes
 from tests.exports.report_fixture import CONCERN_TITLE, PLANTED, WALK_TITLE, make_report
 
 
@@ -124,3 +127,13 @@ def test_registered_html_uses_the_apps_tiles_and_storage(app, session, report, m
     document = out.getvalue().decode("utf-8")
     assert "https://tiles.example.org/{z}/{x}/{y}.png" in document
     assert re.search(r"data:image/jpeg;base64,[A-Za-z0-9+/=]{100,}", document)
+
+
+def test_zip_members_are_readable_by_everyone(app, session, report, monkeypatch):
+    """Unpacked, every file of the hand-over package is 0644 (it once came out 0600)."""
+    monkeypatch.setitem(app.extensions, "photo_storage", report.storage)
+    data = export_bytes(session, "handover", walk_id=report.walk_id, what="both", include_photos=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in bundle.infolist()}
+    assert "bericht.pdf" in modes and any(name.startswith("fotos/") for name in modes)
+    assert set(modes.values()) == {0o644}, {name: oct(mode) for name, mode in modes.items()}

@@ -1,6 +1,7 @@
 """The printable handout: title, time, place and a QR code that encodes the absolute join link."""
 import re
 
+import pytest
 import segno
 from sqlalchemy import text
 
@@ -78,3 +79,47 @@ def test_public_base_url_is_used_for_the_qr_code(app, client, session):
     url = f"https://mitmachen.example.org/w/{code}"
     svg = re.search(r"<svg[^>]*class=\"qr\".*?</svg>", html, re.S).group(0)
     assert url in html and dark_modules(svg) == expected_modules(url, border=4)
+
+
+@pytest.mark.parametrize("lang, coordinates, note", [
+    ("de", "51,4565° N, 6,6995° O", "Die Koordinaten lassen sich in jede Karten-App eingeben."),
+    ("ar", "\u206651.4565°\u2069 شمالًا، \u20666.6995°\u2069 شرقًا", None),
+])
+def test_handout_prints_the_meeting_point_name_and_the_description(client, session, lang, coordinates, note):
+    walk_id = make_walk(session, meeting_point_name="Bismarckplatz, vor dem Rathaus",
+                        description="Rundgang durch die Einkaufsstraßen.\nDauer: zwei Stunden.")
+    code = session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
+    html = client.get(f"/w/{code}/handout?lang={lang}").text
+    facts = html.split('class="handout__facts"', 1)[1].split("</dl>", 1)[0]
+    assert 'class="place__name"><bdi>Bismarckplatz, vor dem Rathaus</bdi></span>' in facts
+    detail = facts.split('class="place__detail">', 1)[1]
+    assert coordinates in detail
+    if note:
+        assert note in facts
+    else:
+        assert "° O" not in html
+    description = html.split('class="handout__description">', 1)[1].split("</p>", 1)[0]
+    assert description == "<bdi>Rundgang durch die Einkaufsstraßen.\nDauer: zwei Stunden.</bdi>"
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("de", "51,4565° N, 6,6995° O"),
+    ("de_simple", "51,4565° Nord, 6,6995° Ost"),
+    ("en", "51.4565° N, 6.6995° E"),
+    ("tr", "51,4565° K, 6,6995° D"),
+    ("ar", "\u206651.4565°\u2069 شمالًا، \u20666.6995°\u2069 شرقًا"),
+])
+def test_coordinates_have_the_languages_compass_letters_and_decimal_separator(app, lang, expected):
+    from mapapp.join import coordinates
+
+    with app.test_request_context(f"/?lang={lang}"):
+        assert coordinates({"type": "Point", "coordinates": [6.6995, 51.4565]}) == expected
+
+
+def test_coordinates_south_and_west(app):
+    from mapapp.join import coordinates
+
+    with app.test_request_context("/?lang=en"):
+        assert coordinates({"type": "Point", "coordinates": [-43.2096, -22.9035]}) == "22.9035° S, 43.2096° W"
+    with app.test_request_context("/?lang=de"):
+        assert coordinates({"type": "Point", "coordinates": [-0.5, 51.0]}) == "51,0° N, 0,5° W"

@@ -88,3 +88,18 @@ def test_walk_client_config(app, session, walk):
     assert config["center"] == [51.4565, 6.6995]
     assert config["api"]["findings"] == "/api/findings" and config["tiles"]["url"] == ""
     uuid.UUID(config["walk_id"])
+
+
+@pytest.mark.parametrize("lang, district, coordinates", [
+    ("de", "Ortsteil Alt-Homberg", "51,4565° N, 6,6995° O"),
+    ("ar", "حي Alt-Homberg", "\u206651.4565°\u2069 شمالًا، \u20666.6995°\u2069 شرقًا"),
+])
+def test_join_page_names_the_meeting_point_then_district_and_coordinates(client, session, lang, district,
+                                                                         coordinates):
+    walk_id = make_walk(session, meeting_point_name="Bismarckplatz, vor dem Rathaus")
+    code = session.execute(text("SELECT join_code FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
+    html = client.get(f"/w/{code}?lang={lang}").text
+    place = html.split('<dd class="place">', 1)[1].split("</dd>", 1)[0]
+    name, detail = place.split('class="place__name">', 1)[1].split('class="place__detail">', 1)
+    assert name.startswith("<bdi>Bismarckplatz, vor dem Rathaus</bdi></span>")
+    assert district in detail and coordinates in detail

@@ -15,14 +15,18 @@ def issue_key(session, name="Mängelmelder") -> tuple[int, str]:
     return info.id, key
 
 
-def make_concern(session, finding_ids, status="new", category="empty_shop", note=None) -> uuid.UUID:
-    """Store a concern at the first finding's place holding ``finding_ids`` (plain SQL, no workflow)."""
+def make_concern(session, finding_ids, status="new", category="empty_shop", note=None,
+                 public_message=None) -> uuid.UUID:
+    """Store a concern at the first finding's place holding ``finding_ids`` (plain SQL, no workflow);
+    ``note`` goes into its audit trail (internal), ``public_message`` is its text for the public."""
     concern_id = uuid.uuid4()
     session.execute(text("""
-        INSERT INTO concerns (id, title, summary, category_slug, geom, status)
-        SELECT :id, 'Leerstand am Platz', 'Mehrere Läden stehen leer', :category, ST_PointOnSurface(geom), :status
+        INSERT INTO concerns (id, title, summary, category_slug, geom, status, public_message, public_message_at)
+        SELECT :id, 'Leerstand am Platz', 'Mehrere Läden stehen leer', :category, ST_PointOnSurface(geom), :status,
+               CAST(:public_message AS text), CASE WHEN CAST(:public_message AS text) IS NULL THEN NULL ELSE now() END
         FROM findings WHERE id = :first
-    """), {"id": concern_id, "category": category, "status": status, "first": finding_ids[0]})
+    """), {"id": concern_id, "category": category, "status": status, "first": finding_ids[0],
+           "public_message": public_message})
     session.execute(text("UPDATE findings SET concern_id = :id WHERE id = ANY(:ids)"),
                     {"id": concern_id, "ids": list(finding_ids)})
     if note:

@@ -73,7 +73,8 @@ def test_service_definition_unknown_or_without_questions_is_404_in_spec_format(c
 def test_requests_show_concerns_and_unmerged_findings(client, session):
     merged = make_finding(session, description="im Anliegen")
     loose = make_finding(session, *RHEINHAUSEN_MARKT, category="cycle_path", description="<b>Schlagloch</b>")
-    concern = make_concern(session, [merged], status="handed_over", note="An das Amt übergeben")
+    concern = make_concern(session, [merged], status="handed_over", note="An das Amt übergeben",
+                           public_message="Die Stadt kümmert sich darum.")
     session.execute(text("INSERT INTO photos (id, finding_id, sha256, stored_sha256, width, height, position) "
                          "VALUES (gen_random_uuid(), :id, repeat('a', 64), repeat('b', 64), 800, 600, 0)"), {"id": str(loose)})
     session.commit()
@@ -84,7 +85,8 @@ def test_requests_show_concerns_and_unmerged_findings(client, session):
         spec.check(item, spec.REQUEST)
         assert datetime.fromisoformat(item["requested_datetime"]).utcoffset() is not None
     assert by_id[str(concern)]["status"] == "open"
-    assert by_id[str(concern)]["status_notes"] == "An das Amt übergeben"
+    assert by_id[str(concern)]["status_notes"] == "Die Stadt kümmert sich darum."
+    assert by_id[str(loose)]["status_notes"] is None
     assert by_id[str(loose)]["service_code"] == "cycle_path"
     assert by_id[str(loose)]["media_url"] == f"http://localhost/photos/{'b' * 64}/web.jpg"
     assert "Rheinhausen" in by_id[str(loose)]["address"]

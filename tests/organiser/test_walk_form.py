@@ -124,3 +124,33 @@ def test_edit_walk(client, session, organiser):
 
 def test_edit_unknown_walk_is_404(client, organiser):
     assert client.get(f"/organiser/walks/{uuid.uuid4()}/edit").status_code == 404
+
+
+def test_meeting_point_name_is_stored_and_shown_for_editing(client, session, organiser):
+    data = form_data(meeting_point_name="  Bismarckplatz, vor dem Rathaus ")
+    assert client.post("/organiser/walks/new", data=data).status_code == 302
+    walk_id = stored_walk(session)["id"]
+    stored = session.execute(text("SELECT meeting_point_name FROM walks WHERE id = :id"), {"id": walk_id}).scalar()
+    assert stored == "Bismarckplatz, vor dem Rathaus"
+    page = client.get(f"/organiser/walks/{walk_id}/edit").text
+    assert 'value="Bismarckplatz, vor dem Rathaus"' in page and "Name des Treffpunkts" in page
+
+    assert client.post(f"/organiser/walks/{walk_id}/edit", data=form_data(meeting_point_name="")).status_code == 302
+    assert session.execute(text("SELECT meeting_point_name FROM walks")).scalar() is None
+
+
+def test_overlong_meeting_point_name_is_refused(client, session, organiser):
+    response = client.post("/organiser/walks/new", data=form_data(meeting_point_name="x" * 201))
+    assert response.status_code == 422
+    assert 'id="meeting_point_name-error"' in response.text
+    assert session.execute(text("SELECT count(*) FROM walks")).scalar() == 0
+
+
+def test_district_options_carry_their_extent(client, organiser):
+    """The walk form's map zooms to the chosen district from these bounds (static/js/walk-editor.js)."""
+    page = client.get("/organiser/walks/new").text
+    option = re.search(r'<option value="ortsteil:402"[^>]*>', page).group(0)
+    (south, west), (north, east) = json.loads(re.search(r"data-bounds='([^']+)'", option).group(1))
+    assert south < BISMARCKPLATZ[0] < north and west < BISMARCKPLATZ[1] < east
+    assert north - south < 0.05  # Alt-Homberg, not the whole city
+    assert re.search(r'<option value="stadtbezirk:4"[^>]*data-bounds=', page)

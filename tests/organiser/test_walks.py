@@ -73,6 +73,16 @@ def test_refusals_name_every_wrong_field(session):
     assert session.execute(text("SELECT count(*) FROM walks")).scalar() == 0
 
 
+def test_meeting_point_name(session):
+    walk_id = create_walk(session, walk(meeting_point_name=" Bismarckplatz, vor dem Rathaus "), None)
+    assert walk_detail(session, walk_id)["meeting_point_name"] == "Bismarckplatz, vor dem Rathaus"
+    update_walk(session, walk_id, walk(meeting_point_name="   "))
+    assert walk_detail(session, walk_id)["meeting_point_name"] is None
+    with pytest.raises(ValidationFailed) as err:
+        create_walk(session, walk(meeting_point_name="x" * 201), None)
+    assert set(err.value.fields) == {"meeting_point_name"}
+
+
 def test_update_walk_keeps_id_and_join_code(session):
     walk_id = create_walk(session, walk(), None)
     code = walk_detail(session, walk_id)["join_code"]

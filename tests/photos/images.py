@@ -1,5 +1,6 @@
 """Photos made in the test, as a phone would send them: no binary fixtures in the repo."""
 import io
+import random
 import struct
 import zlib
 
@@ -31,9 +32,9 @@ def gps_exif(dms=BISMARCKPLATZ_DMS, orientation: int | None = None) -> Image.Exi
     return exif
 
 
-def jpeg(image: Image.Image | None = None, exif: Image.Exif | None = None, **options) -> bytes:
+def jpeg(image: Image.Image | None = None, exif: Image.Exif | None = None, quality=90, **options) -> bytes:
     out = io.BytesIO()
-    (image or picture()).save(out, "JPEG", exif=exif or Image.Exif(), quality=90, **options)
+    (image or picture()).save(out, "JPEG", exif=exif or Image.Exif(), quality=quality, **options)
     return out.getvalue()
 
 
@@ -54,3 +55,13 @@ def png_claiming(width: int, height: int) -> bytes:
     struct.pack_into(">II", data, 16, width, height)  # IHDR data starts after signature, length, type
     struct.pack_into(">I", data, 29, zlib.crc32(bytes(data[12:29])))
     return bytes(data)
+
+
+def noisy_jpeg(size=(4000, 3000), quality=95, exif: Image.Exif | None = None, seed=1) -> bytes:
+    """A JPEG of random pixels: noise hardly compresses, so 4000x3000 at quality 95 is about 14 MB.
+
+    Big the way an unshrunk phone photo is big; with ``exif`` it carries a phone's metadata.
+    """
+    width, height = size
+    image = Image.frombytes("RGB", size, random.Random(seed).randbytes(width * height * 3))
+    return jpeg(image, exif=exif, quality=quality)

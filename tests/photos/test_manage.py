@@ -2,6 +2,7 @@
 import hashlib
 import io
 
+import pytest
 from sqlalchemy import text
 
 from mapapp.photos.storage import photo_key
@@ -110,3 +111,15 @@ def test_deleting_a_finding_removes_its_photo_files(participant_client, finding_
     assert not photo_storage.exists(photo_key(stored, "web"))
     assert not photo_storage.exists(photo_key(stored, "thumb"))
     assert session.execute(text("SELECT count(*) FROM photos")).scalar() == 0
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("de", "Nur wer den Fund gemeldet hat, kann seine Fotos ändern."),
+    ("en", "Only the person who reported this finding can change its photos."),
+    ("ar", "فقط من أبلغ عن هذه الملاحظة يمكنه تغيير صورها."),
+])
+def test_refusal_speaks_the_participants_language(participant_client, other_client, finding_id, lang, message):
+    photo = put(participant_client, finding_id, jpeg()).get_json()
+    response = other_client.delete(f"/api/findings/{finding_id}/photos/{photo['id']}",
+                                   headers={"Accept-Language": lang})
+    assert response.status_code == 403 and response.get_json()["message"] == message

@@ -58,8 +58,9 @@ def test_a_concern_sits_at_the_centroid_of_its_findings_and_counts_distinct_part
     anna, first = post_finding(app, category="cycle_path", lat=BISMARCKPLATZ[0], lon=BISMARCKPLATZ[1])
     ben, second = post_finding(app, category="cycle_path", lat=NEAR[0], lon=NEAR[1])
     carla = app.test_client()
+    carla.get("/")  # the map page gives her the participant cookie a +1 needs
     for voter, finding in ((carla, first), (ben, first), (carla, second)):
-        assert voter.post(f"/api/findings/{finding}/confirmations").status_code == 201
+        assert voter.post(f"/api/findings/{finding}/confirmations", json={}).status_code == 201
 
     detail = new_concern(session, orga, [first, second])
 

@@ -64,9 +64,15 @@ def test_unchanged_tile_is_304(client, places):
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize("path, field", [("/tiles/findings/3/8/0.mvt", "x"), ("/tiles/findings/3/0/8.mvt", "y")])
+def test_tiles_beyond_the_zooms_grid_are_404(client, path, field):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert set(response.get_json()["fields"]) == {field}
+
+
 @pytest.mark.parametrize("path, field", [
-    ("/tiles/findings/3/8/0.mvt", "x"), ("/tiles/findings/3/0/8.mvt", "y"), ("/tiles/findings/23/0/0.mvt", "z"),
-    ("/tiles/findings/-1/0/0.mvt", "z"), ("/tiles/findings/3/-1/0.mvt", "x"),
+    ("/tiles/findings/23/0/0.mvt", "z"), ("/tiles/findings/-1/0/0.mvt", "z"), ("/tiles/findings/3/-1/0.mvt", "x"),
     ("/tiles/findings/10/531/340.mvt?category=unicorns", "category"),
     ("/tiles/findings/10/531/340.mvt?from=gestern", "from"),
 ])
