@@ -95,6 +95,16 @@ def clean_slate(request):
 
 
 @pytest.fixture
+def photo_storage(app, tmp_path, monkeypatch):
+    """Keep this test's photo files in its own temporary directory."""
+    from mapapp.photos.storage import LocalStorage
+
+    storage = LocalStorage(tmp_path / "uploads")
+    monkeypatch.setitem(app.extensions, "photo_storage", storage)
+    return storage
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

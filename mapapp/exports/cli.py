@@ -4,8 +4,10 @@
 ``export`` is a group whose unknown first word is taken as FORMAT, so ``mapapp export gpkg
 --out x.gpkg`` keeps working beside the ``worker`` sub-command.
 """
+import os
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -42,8 +44,7 @@ class _StderrProgress:
 
 @export.command("write")
 @click.argument("format_name", metavar="FORMAT")
-@click.option("--out", "out", required=True, type=click.File("wb", lazy=False),
-              help="Output file; '-' for standard output.")
+@click.option("--out", "out", required=True, help="Output file; '-' for standard output.")
 @click.option("--walk", help="Walk id (uuid).")
 @click.option("--district", help="Ortsteil or Stadtbezirk, by code or name.")
 @click.option("--category", "categories", multiple=True, help="Category slug (repeatable).")
@@ -76,11 +77,39 @@ def write(format_name, out, walk, district, categories, statuses, date_from, dat
     except DomainError as exc:
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         raise click.ClickException(f"{exc.message} {details}".strip()) from None
-    if sys.stderr.isatty():
-        fmt.write(db.session, selection, out, progress=_StderrProgress())
+    if selection.walk_id and not _walk_exists(db.session, selection.walk_id):
+        raise click.BadParameter(f"no walk with id {selection.walk_id}", param_hint="--walk")
+    progress = _StderrProgress() if sys.stderr.isatty() else None
+    if out == "-":
+        _write(fmt, db.session, selection, sys.stdout.buffer, progress)
     else:
-        fmt.write(db.session, selection, out)
-    out.flush()
+        _write_file(fmt, db.session, selection, Path(out), progress)
+
+
+def _walk_exists(session, walk_id) -> bool:
+    from sqlalchemy import text
+
+    return session.execute(text("SELECT 1 FROM walks WHERE id = CAST(:id AS uuid)"), {"id": walk_id}).first() is not None
+
+
+def _write(fmt, session, selection, stream, progress) -> None:
+    if progress:
+        fmt.write(session, selection, stream, progress=progress)
+    else:
+        fmt.write(session, selection, stream)
+    stream.flush()
+
+
+def _write_file(fmt, session, selection, path: Path, progress) -> None:
+    """Write beside ``path`` and rename when complete: a failed export leaves no file, not a half one."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        with partial.open("wb") as stream:
+            _write(fmt, session, selection, stream, progress)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 @export.command("worker")

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from mapapp.photos.storage import LocalStorage
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_walk_capture import eventually, file_payload, open_walk_map, rows, saved_popup, start_finding
 from tests.factories import finding_payload, make_walk
@@ -41,12 +40,6 @@ SUBMIT_UNSHRUNK = """async ([payload, b64, name]) => {
   await box.submitFinding(payload, [{ blob: new Blob([bytes], { type: 'image/jpeg' }), name }]);
 }"""
 
-
-@pytest.fixture
-def photo_storage(app, tmp_path, monkeypatch) -> LocalStorage:
-    storage = LocalStorage(tmp_path / "uploads")
-    monkeypatch.setitem(app.extensions, "photo_storage", storage)
-    return storage
 
 
 @pytest.fixture

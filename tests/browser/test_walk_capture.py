@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from mapapp import findings
-from mapapp.photos.storage import LocalStorage
 from tests.factories import BISMARCKPLATZ, RHEINHAUSEN_MARKT, make_walk
 
 pytestmark = pytest.mark.browser
@@ -69,12 +68,6 @@ def others_finding(session, walk_id, lat, lon, category="empty_shop", descriptio
     findings.create_finding(session, new)
     return new.id
 
-
-@pytest.fixture
-def photo_storage(app, tmp_path, monkeypatch) -> LocalStorage:
-    storage = LocalStorage(tmp_path / "uploads")
-    monkeypatch.setitem(app.extensions, "photo_storage", storage)
-    return storage
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import uuid
 from datetime import date
 
 from tests.auth.helpers import log_in, make_organiser
@@ -30,6 +31,16 @@ def test_cli_rejects_unknown_format_and_bad_dates(app):
     assert result.exit_code != 0 and "geojson" in result.output
     result = runner.invoke(args=["export", "csv", "--out", "-", "--from", "gestern"])
     assert result.exit_code != 0 and "from" in result.output
+
+
+def test_cli_names_an_unknown_walk_or_format_and_leaves_no_file(app, tmp_path):
+    runner = app.test_cli_runner()
+    target = tmp_path / "out.gpkg"
+    result = runner.invoke(args=["export", "gpkg", "--out", str(target), "--walk", str(uuid.uuid4())])
+    assert result.exit_code != 0 and "--walk" in result.output and "no walk with id" in result.output
+    result = runner.invoke(args=["export", "gpkgx", "--out", str(target)])
+    assert result.exit_code != 0 and "FORMAT" in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_page_needs_an_organiser(client):

@@ -6,7 +6,6 @@ from itsdangerous import URLSafeSerializer
 from sqlalchemy import text
 
 from mapapp.participants import COOKIE
-from mapapp.photos.storage import LocalStorage
 from tests.factories import make_finding
 
 
@@ -24,13 +23,6 @@ def act_as(app, client, participant_id: uuid.UUID):
     client.participant_id = participant_id
     return client
 
-
-@pytest.fixture
-def photo_storage(app, tmp_path, monkeypatch) -> LocalStorage:
-    """Keep this test's photo files in its own temporary directory."""
-    storage = LocalStorage(tmp_path / "uploads")
-    monkeypatch.setitem(app.extensions, "photo_storage", storage)
-    return storage
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from mapapp.review import concerns
 from tests.auth.helpers import log_in
 from tests.factories import AMSTERDAM, finding_payload, make_finding, make_user
+from tests.photos.images import jpeg
 
 NEAR = (51.4575, 6.7005)
 
@@ -149,12 +150,7 @@ def test_changes_to_ungrouped_findings_touch_no_concern(app, session, orga):
     assert detail["version"] == 1 and [h[0] for h in history] == ["created"]
 
 
-def test_adding_and_removing_a_photo_of_a_grouped_finding_is_on_the_trail(app, session, orga, tmp_path,
-                                                                           monkeypatch):
-    from mapapp.photos.storage import LocalStorage
-    from tests.photos.images import jpeg
-
-    monkeypatch.setitem(app.extensions, "photo_storage", LocalStorage(tmp_path))
+def test_adding_and_removing_a_photo_of_a_grouped_finding_is_on_the_trail(app, session, orga, photo_storage):
     anna, finding = post_finding(app)
     cid = group(session, orga, [finding])
 
