@@ -92,3 +92,32 @@ def test_send_stays_disabled_until_place_and_category(phone):
     expect(phone.locator("#send-button")).to_be_disabled()
     phone.locator("#locate-button").click()
     expect(phone.locator("#send-button")).to_be_enabled()
+
+
+CONTRAST = """(el) => {
+  const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const style = getComputedStyle(el);
+  const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_the_pressed_tap_button_stays_readable_under_the_finger(phone):
+    """On a phone :hover sticks to the element last tapped, so pressed and hover apply together."""
+    open_map(phone)
+    phone.locator("#pin-button").click()
+    button = phone.locator("#tap-button")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#tap-button"})["nodeId"]
+    cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": ["hover"]})
+    assert button.evaluate("(el) => el.matches(':hover')")
+    assert button.evaluate(CONTRAST) >= 4.5
