@@ -62,6 +62,7 @@ JS_STRINGS = {
         "placeSet": N_("Ort gesetzt. Die Markierung lässt sich verschieben."),
         "placeMoved": N_("Ort korrigiert."),
         "accuracy": N_("Genauigkeit ± {m} m"),
+        "accuracyPoor": N_("Ungenau (± {m} m): Tippe lieber auf die Karte, wo der Fund ist."),
         "sending": N_("Wird gesendet …"),
         "charCount": N_("{n} von {max} Zeichen"),
         "editTitle": N_("Fund bearbeiten"),

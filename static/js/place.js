@@ -8,6 +8,8 @@ import { createLineDrawer } from './line.js';
 const L = window.L;
 const GEO_OPTIONS = { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 };
 const GEO_ERRORS = { 1: 'geoDenied', 2: 'geoUnavailable', 3: 'geoTimeout' };
+// Worse than this (metres), the GPS position is a guess: placing by a tap is suggested.
+const POOR_ACCURACY_M = 50;
 const round = (value) => Math.round(value * 1e7) / 1e7;
 
 /**
@@ -67,7 +69,10 @@ export function createPlacePicker(map, { locateButton, tapButton, accuracyText, 
     state.circle?.remove();
     state.circle = accuracy == null ? null
       : L.circle(state.latlng, { radius: accuracy, interactive: false, className: 'accuracy-circle' }).addTo(map);
-    accuracyText.textContent = accuracy == null ? '' : format(STRINGS.capture.accuracy, { m: Math.round(accuracy) });
+    const poor = accuracy != null && accuracy > POOR_ACCURACY_M;
+    accuracyText.classList.toggle('hint--warning', poor);
+    accuracyText.textContent = accuracy == null ? ''
+      : format(poor ? STRINGS.capture.accuracyPoor : STRINGS.capture.accuracy, { m: Math.round(accuracy) });
     restingHint();
     onChange();
   }

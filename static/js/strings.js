@@ -62,6 +62,7 @@ const GERMAN = {
     placeSet: 'Ort gesetzt. Die Markierung lässt sich verschieben.',
     placeMoved: 'Ort korrigiert.',
     accuracy: 'Genauigkeit ± {m} m',
+    accuracyPoor: 'Ungenau (± {m} m): Tippe lieber auf die Karte, wo der Fund ist.',
     sending: 'Wird gesendet …',
     charCount: '{n} von {max} Zeichen',
     editTitle: 'Fund bearbeiten',

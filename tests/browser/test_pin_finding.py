@@ -1,4 +1,5 @@
 """A participant on a phone pins findings on the map page; they land in PostGIS."""
+import re
 import time
 import uuid
 
@@ -6,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
+from tests.browser.conftest import checked_page
 from tests.factories import BISMARCKPLATZ, make_finding
 
 pytestmark = pytest.mark.browser
@@ -121,3 +123,31 @@ def test_the_pressed_tap_button_stays_readable_under_the_finger(phone):
     cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": ["hover"]})
     assert button.evaluate("(el) => el.matches(':hover')")
     assert button.evaluate(CONTRAST) >= 4.5
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "ar"])
+def test_a_poor_gps_fix_suggests_placing_by_tap(browser, live_server, request, locale):
+    with checked_page(browser, request, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True,
+                      geolocation={"latitude": 51.4565, "longitude": 6.6995, "accuracy": 250},
+                      permissions=["geolocation"], base_url=live_server) as page:
+        page.goto(f"/?lang={locale[:2]}")
+        expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+        page.locator("#pin-button").click()
+        page.locator("#locate-button").click()
+        hint = page.locator("#accuracy-text")
+        expect(hint).to_contain_text("250")
+        expect(hint).to_have_class(re.compile(r"hint--warning"))
+        if locale == "de-DE":
+            expect(hint).to_contain_text("Tippe lieber auf die Karte")
+        for element in (hint, page.locator("#tap-button")):
+            box = element.bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 640, box
+
+
+def test_a_good_gps_fix_just_shows_its_accuracy(phone):
+    open_map(phone)
+    phone.locator("#pin-button").click()
+    phone.locator("#locate-button").click()
+    hint = phone.locator("#accuracy-text")
+    expect(hint).to_have_text("Genauigkeit ± 12 m")
+    expect(hint).not_to_have_class(re.compile(r"hint--warning"))
