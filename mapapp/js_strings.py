@@ -109,6 +109,7 @@ JS_STRINGS = {
     "photoPlace": {
         "found": N_("Das Foto enthält seinen Aufnahmeort. Ort aus dem Foto übernehmen?"),
         "none": N_("Das Foto enthält keinen Aufnahmeort. Bitte den Ort wählen."),
+        "far": N_("Das Foto wurde {km} km von der Begehung entfernt aufgenommen. Trotzdem diesen Ort übernehmen?"),
         "taken": N_("Ort aus dem Foto übernommen. Die Markierung lässt sich verschieben."),
     },
     "attributes": {

@@ -65,8 +65,9 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
   });
 
   const photoPlace = $('photo-place') ? createPhotoPlace({
-    panel: $('photo-place'), accept: $('photo-place-accept'), decline: $('photo-place-decline'),
-    hint: $('place-hint'), exifrUrl: assets.exifr, announce,
+    panel: $('photo-place'), question: $('photo-place-question'), accept: $('photo-place-accept'),
+    decline: $('photo-place-decline'), hint: $('place-hint'), exifrUrl: assets.exifr, announce,
+    walkBounds: config.walk?.bounds,
     placeReady: () => place.ready,
     onAccept: (latlng, message) => {
       place.placeAt(latlng, message);

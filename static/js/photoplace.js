@@ -1,23 +1,42 @@
 // "Foto zuerst": when a photo carries the place it was taken (EXIF GPS), offer
-// "Ort aus dem Foto übernehmen?" and, if accepted, put the pin there.
+// "Ort aus dem Foto übernehmen?" and, if accepted, put the pin there. A place far from the
+// walk (an old photo, taken elsewhere) is offered with a warning naming the distance.
 
-import { STRINGS } from './strings.js';
+import { STRINGS, format } from './strings.js';
 import { photoPosition } from './exif.js';
 
 const L = window.L;
+// Farther than this (metres) from the walk's area, a photo's place is offered with a warning.
+const FAR_FROM_WALK_M = 1000;
+
+/** Kilometres with one decimal, written the page language's way ("3,4" in German). */
+const kilometres = (metres) => (metres / 1000).toLocaleString(document.documentElement.lang || undefined,
+  { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** Metres from `latlng` to the nearest point of the walk's bounds ([[s, w], [n, e]]), or null. */
+function distanceFromWalk(latlng, bounds) {
+  const [[south, west] = [], [north, east] = []] = bounds ?? [];
+  if (![south, west, north, east].every(Number.isFinite)) return null;
+  const nearest = L.latLng(Math.min(Math.max(latlng.lat, south), north), Math.min(Math.max(latlng.lng, west), east));
+  return latlng.distanceTo(nearest);
+}
 
 /**
- * @param {{panel: HTMLElement, accept: HTMLButtonElement, decline: HTMLButtonElement, hint: HTMLElement,
- *          exifrUrl?: string, announce: Function, placeReady: () => boolean,
+ * @param {{panel: HTMLElement, question: HTMLElement, accept: HTMLButtonElement, decline: HTMLButtonElement,
+ *          hint: HTMLElement, exifrUrl?: string, walkBounds?: number[][], announce: Function,
+ *          placeReady: () => boolean,
  *          onAccept: (latlng: L.LatLng, message: string) => void}} ui
  */
 export function createPhotoPlace(ui) {
   let offered = null; // L.LatLng on offer
   let generation = 0;
+  const question = ui.question?.textContent ?? '';
 
   function hide() {
     offered = null;
     ui.panel.hidden = true;
+    ui.panel.classList.remove('offer--warning');
+    if (ui.question) ui.question.textContent = question;
   }
 
   /**
@@ -37,8 +56,13 @@ export function createPhotoPlace(ui) {
       return;
     }
     offered = L.latLng(position.lat, position.lon);
+    const away = distanceFromWalk(offered, ui.walkBounds);
+    const far = away != null && away > FAR_FROM_WALK_M;
+    const text = far ? format(STRINGS.photoPlace.far, { km: kilometres(away) }) : STRINGS.photoPlace.found;
+    if (far && ui.question) ui.question.textContent = text;
+    ui.panel.classList.toggle('offer--warning', far);
     ui.panel.hidden = false;
-    ui.announce(STRINGS.photoPlace.found);
+    ui.announce(text, far ? 'error' : 'info');
     ui.panel.scrollIntoView({ block: 'nearest' });
     ui.accept.focus({ preventScroll: true });
   }

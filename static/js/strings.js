@@ -113,6 +113,7 @@ const GERMAN = {
   photoPlace: {
     found: 'Das Foto enthält seinen Aufnahmeort. Ort aus dem Foto übernehmen?',
     none: 'Das Foto enthält keinen Aufnahmeort. Bitte den Ort wählen.',
+    far: 'Das Foto wurde {km} km von der Begehung entfernt aufgenommen. Trotzdem diesen Ort übernehmen?',
     taken: 'Ort aus dem Foto übernommen. Die Markierung lässt sich verschieben.',
   },
 

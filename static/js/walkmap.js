@@ -52,11 +52,11 @@ export function showWalk(map, walk) {
     const [south, west] = walk.bounds?.[0] ?? [];
     const [north, east] = walk.bounds?.[1] ?? [];
     if ([south, west, north, east].every(Number.isFinite)) {
-      map.fitBounds([[south, west], [north, east]], { padding: [24, 24], maxZoom: 17 });
+      map.fitBounds([[south, west], [north, east]], { padding: [24, 24], maxZoom: 17, animate: false });
     } else if (route) {
-      map.fitBounds(route.getBounds(), { padding: [24, 24], maxZoom: 17 });
+      map.fitBounds(route.getBounds(), { padding: [24, 24], maxZoom: 17, animate: false });
     } else if (meetingAt) {
-      map.setView(meetingAt, 16);
+      map.setView(meetingAt, 16, { animate: false });
     }
   };
   fit();

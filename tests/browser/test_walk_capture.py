@@ -2,6 +2,7 @@
 instead of a duplicate, and edits or deletes only their own pins; all of it lands in PostGIS."""
 import hashlib
 import io
+import re
 import time
 import uuid
 
@@ -230,6 +231,7 @@ def test_photo_first_with_gps_places_the_pin_in_rheinhausen(phone, session, phot
 
     offer = phone.locator("#photo-place")
     expect(offer).to_contain_text("Ort aus dem Foto übernehmen?")
+    expect(offer).not_to_have_class(re.compile(r"offer--warning"))
     phone.locator("#photo-place-accept").click()
     expect(phone.locator("#place-hint")).to_contain_text("aus dem Foto")
     phone.locator("input[name=category][value=empty_shop]").check()
@@ -241,6 +243,23 @@ def test_photo_first_with_gps_places_the_pin_in_rheinhausen(phone, session, phot
     assert (stored["lat"], stored["lon"]) == pytest.approx(RHEINHAUSEN_MARKT, abs=1e-5)
     assert stored["accuracy_m"] is None
     assert eventually(lambda: rows(session, "SELECT 1 FROM photos WHERE finding_id = :id", id=finding_id))
+
+
+def test_a_photo_taken_far_from_the_walk_is_offered_with_a_warning(phone, session, photo_storage, walk):
+    open_walk_map(phone, walk)  # the walk meets on Bismarckplatz, the photo was taken in Rheinhausen
+    phone.locator("#pin-button").click()
+    with phone.expect_file_chooser() as chooser:
+        phone.locator("#photo-first-button").click()
+    chooser.value.set_files(files=[file_payload(jpeg(gps=RHEINHAUSEN_MARKT), "alt.jpg")])
+
+    offer = phone.locator("#photo-place")
+    expect(offer).to_contain_text(re.compile(r"Das Foto wurde [2-8],\d km von der Begehung entfernt aufgenommen"))
+    expect(offer).to_have_class(re.compile(r"offer--warning"))
+    box = offer.bounding_box()
+    assert box and box["y"] + box["height"] <= phone.viewport_size["height"]
+    phone.locator("#photo-place-decline").click()
+    expect(offer).to_be_hidden()
+    expect(phone.locator("#photo-place-question")).to_have_text("Ort aus dem Foto übernehmen?")
 
 
 # ---- +1 instead of a duplicate -----------------------------------------------------
