@@ -94,6 +94,20 @@ function clusterIcon(cluster) {
   return countIcon(n, format(STRINGS.marker.cluster, { n }), 'finding-cluster');
 }
 
+/**
+ * The pin group draws its pins anew after every zoom: it takes each pin off the map and puts
+ * it back in the same moment. Leaflet closes a pin's popup when the pin leaves the map, so a
+ * popup opened during a zoom (e.g. the saved finding's, while the map zooms to the GPS fix)
+ * vanished. Close it only when the pin is really gone after that moment: grouped into a count
+ * bubble, hidden while being edited, or removed.
+ */
+function keepPopupThroughRegrouping(marker) {
+  marker.off('remove', marker.closePopup);
+  marker.on('remove', () => queueMicrotask(() => {
+    if (!marker._map) marker.closePopup();
+  }));
+}
+
 /** Leaflet layer for one feature (Point → marker, others → GeoJSON path), popup bound. */
 function featureToLayer(feature, actions) {
   const geometry = feature.geometry;
@@ -110,6 +124,7 @@ function featureToLayer(feature, actions) {
     }));
   }
   layer.bindPopup(() => buildPopup(feature, actions), POPUP_OPTIONS);
+  if (layer instanceof L.Marker) keepPopupThroughRegrouping(layer);
   layer.on('popupopen', ({ popup }) => {
     if (!layer._map) return;
     const padding = popupPadding(layer._map);

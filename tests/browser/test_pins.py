@@ -115,3 +115,39 @@ def test_a_popup_near_the_top_left_stays_clear_of_the_zoom_control(phone, sessio
     phone.wait_for_timeout(800)  # the auto-pan
     zoom = phone.locator(".leaflet-control-zoom").bounding_box()
     assert not boxes_intersect(popup.bounding_box(), zoom), (popup.bounding_box(), zoom)
+
+
+def test_an_open_popup_survives_a_zoom_and_closes_when_its_pin_is_grouped(phone, session, walk):
+    """The group draws its pins anew after each zoom; the open popup stays while its pin is
+    still on the map (before, every zoom closed it, also the saved finding's popup while the
+    map zoomed to the GPS fix) and closes once the pin has gone into a count bubble."""
+    lat, lon = BISMARCKPLATZ
+    finding_id = make_finding(session, lat, lon, walk_id=walk["id"], description="bleibt offen")
+    make_finding(session, lat + 0.002, lon, walk_id=walk["id"], description="Nachbar")
+    session.commit()
+    open_walk_map(phone, walk)
+    settle(phone)
+    marker = phone.locator(f".finding-marker[data-finding-id='{finding_id}']")
+    for _ in range(4):
+        if marker.count():
+            break
+        phone.locator(".leaflet-control-zoom-in").click()
+        settle(phone)
+    marker.click()
+    popup = phone.locator(f".finding-popup[data-finding-id='{finding_id}']")
+    expect(popup).to_contain_text("bleibt offen")
+    settle(phone)
+
+    phone.locator(".leaflet-control-zoom-in").click()
+    settle(phone)
+    phone.wait_for_timeout(300)
+    expect(popup).to_have_count(1)
+    expect(popup).to_contain_text("bleibt offen")
+
+    for _ in range(6):
+        if phone.locator(".finding-cluster").count():
+            break
+        phone.locator(".leaflet-control-zoom-out").click()
+        settle(phone)
+    expect(phone.locator(".finding-cluster")).to_have_count(1)
+    expect(popup).to_have_count(0)
