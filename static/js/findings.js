@@ -349,11 +349,35 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
     group.on('add', scheduleReload); // re-enabled in the layer control
   }
 
-  /** Open a layer's popup; a pin inside a group is first zoomed to or spread out. */
+  let zooming = false;
+  map.on('zoomstart', () => { zooming = true; });
+  map.on('zoomend', () => { zooming = false; });
+
+  /**
+   * Open a layer's popup; a pin inside a group is first zoomed to or spread out. Leaflet drops a
+   * zoom asked for while another zoom is running (e.g. the zoom to the GPS fix), so during one
+   * this waits for its end.
+   */
   function openPopupOf(layer) {
+    if (zooming) {
+      map.once('zoomend', () => { if (holderOf(layer).hasLayer(layer)) openPopupOf(layer); });
+      return;
+    }
     if (holderOf(layer) === pins && pins.hasLayer(layer) && !layer._map) {
       pins.zoomToShowLayer(layer, () => layer.openPopup());
     } else {
+      layer.openPopup();
+    }
+  }
+
+  /**
+   * Open a layer's popup only where it stands on the map now (after a running zoom): a pin that
+   * went into a group stays there, the map does not jump to spread the group out.
+   */
+  function openIfVisible(layer) {
+    if (zooming) {
+      map.once('zoomend', () => openIfVisible(layer));
+    } else if (layer._map && !layer.isPopupOpen()) {
       layer.openPopup();
     }
   }
@@ -372,13 +396,15 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
     get: (id) => entries.get(String(id))?.feature ?? null,
     /**
      * Add (or replace) one feature, e.g. a pending or freshly saved one.
-     * @param {{open?: boolean, hold?: 'pending'|null}} options hold 'pending' survives reloads
+     * @param {{open?: boolean|'if-visible', hold?: 'pending'|null}} options open 'if-visible': only
+     *   when the pin is not in a group; hold 'pending' survives reloads
      */
     addFeature(feature, { open = false, hold = null } = {}) {
       if (!featureId(feature) || !feature.geometry) return null;
       const layer = add(feature, hold);
       showEntry(entries.get(featureId(feature)));
-      if (open && !layer.isPopupOpen()) openPopupOf(layer);
+      if (open === 'if-visible') openIfVisible(layer);
+      else if (open && !layer.isPopupOpen()) openPopupOf(layer);
       return layer;
     },
     /** Hide a finding while it is edited or being deleted; reloads leave it hidden. */

@@ -76,6 +76,7 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
   /**
    * Open the saved finding's popup when it arrives soon after sending and nothing else is
    * going on (no other popup, the sheet closed): the confirmation that it is on the server.
+   * Not when its pin went into a group: the status line says it is saved.
    */
   function shouldOpen(entry) {
     return Date.now() - entry.queuedAt < OPEN_WITHIN_MS && !findings.anyOpen() && !document.body.classList.contains('sheet-open');
@@ -127,7 +128,8 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     } else {
       local.delete(id);
     }
-    if (feature) findings.addFeature(feature, { open: findings.isOpen(id) || shouldOpen(entry) });
+    const open = findings.isOpen(id) || (shouldOpen(entry) && 'if-visible');
+    if (feature) findings.addFeature(feature, { open });
     else refresh(id);
     // Not "saved" while photos are still on their way: one of them may yet be refused.
     announce(entry.photosLeft > 0 ? STRINGS.saving.photosSending : doneMessage(entry, feature));

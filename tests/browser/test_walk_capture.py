@@ -294,7 +294,10 @@ def test_no_it_is_new_continues_to_a_new_finding(phone, session, walk):
     phone.locator("#nearby-dismiss").click()
     expect(phone.locator("#description")).to_be_visible()
     phone.locator("#send-button").click()
-    saved_popup(phone)
+    # Saved beside the other one: the two pins form a group, the map stays where it is.
+    expect(phone.locator("#status")).to_contain_text("Gespeichert: Leeres Ladenlokal in Alt-Homberg", timeout=10000)
+    expect(phone.locator(".finding-cluster[data-count='2']")).to_be_visible()
+    expect(phone.locator(".finding-popup")).to_have_count(0)
     assert eventually(lambda: row(session, "SELECT count(*) AS n FROM findings WHERE walk_id = :w", w=walk["id"])["n"] == 2)
 
 
