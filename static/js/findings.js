@@ -371,14 +371,17 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
   }
 
   /**
-   * Open a layer's popup only where it stands on the map now (after a running zoom): a pin that
-   * went into a group stays there, the map does not jump to spread the group out.
+   * Open a layer's popup after a running zoom, zooming in to a group that holds it, but not when
+   * only spreading a group out at the last zoom would show it (findings a few metres apart):
+   * then the map stays as it is.
    */
   function openIfVisible(layer) {
     if (zooming) {
       map.once('zoomend', () => openIfVisible(layer));
-    } else if (layer._map && !layer.isPopupOpen()) {
-      layer.openPopup();
+    } else if (layer._map) {
+      if (!layer.isPopupOpen()) layer.openPopup();
+    } else if (pins.hasLayer(layer) && layer.__parent?._zoom < map.getMaxZoom()) {
+      openPopupOf(layer);
     }
   }
 
@@ -396,8 +399,8 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
     get: (id) => entries.get(String(id))?.feature ?? null,
     /**
      * Add (or replace) one feature, e.g. a pending or freshly saved one.
-     * @param {{open?: boolean|'if-visible', hold?: 'pending'|null}} options open 'if-visible': only
-     *   when the pin is not in a group; hold 'pending' survives reloads
+     * @param {{open?: boolean|'if-visible', hold?: 'pending'|null}} options open 'if-visible': not
+     *   when the pin is grouped with others at the same spot; hold 'pending' survives reloads
      */
     addFeature(feature, { open = false, hold = null } = {}) {
       if (!featureId(feature) || !feature.geometry) return null;
