@@ -8,12 +8,13 @@ STAMP   := $(VENV)/.installed-stamp
 PO      := $(wildcard mapapp/translations/*/LC_MESSAGES/messages.po)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: run test install translations db data browser gdal pg-stop clean bench serve
+.PHONY: run test install translations db data browser gdal deploy-tools shared-state pg-stop clean bench serve \
+	install-server upgrade-server
 
 run: data
 	$(BIN)/mapapp run --host $(HOST) --port $(PORT)
 
-test: install browser gdal
+test: install browser gdal deploy-tools shared-state
 	$(BIN)/mapapp pg ensure
 	$(BIN)/pytest
 
@@ -63,9 +64,32 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { $(APT) update && $(APT) install chromium; }
 	@/usr/bin/python3 -c 'import osgeo_utils.samples.validate_gpkg' 2>/dev/null || { $(APT) update && $(APT) install python3-gdal; }
 
+# Redis (one rate-limit budget for several workers) and PgBouncer (transaction pooling) for the
+# shared-state tests (tests/auth/test_shared_rate_limit.py, tests/test_pgbouncer.py; docs/scaling.md).
+shared-state:
+	@command -v redis-server >/dev/null 2>&1 || { $(APT) update && $(APT) install redis-server; }
+	@test -x /usr/sbin/pgbouncer || { $(APT) update && $(APT) install pgbouncer; }
+
 # GDAL's own client (ogrinfo) for the tests of the OGC API - Features feed (tests/ogc).
 gdal:
 	@command -v ogrinfo >/dev/null 2>&1 || { $(APT) update && $(APT) install gdal-bin; }
+
+# The deployment tests (tests/deploy): Caddy, NSS's certutil (to trust Caddy's CA in Chromium),
+# rsync (the installer copies the tree with it) and systemd-analyze (to verify the units).
+deploy-tools:
+	@command -v caddy >/dev/null 2>&1 || { $(APT) update && $(APT) install caddy; }
+	@command -v certutil >/dev/null 2>&1 || { $(APT) update && $(APT) install libnss3-tools; }
+	@command -v rsync >/dev/null 2>&1 || { $(APT) update && $(APT) install rsync; }
+	@command -v systemd-analyze >/dev/null 2>&1 || { $(APT) update && $(APT) install systemd; }
+
+# A Debian 12 server with a domain: PostgreSQL + PostGIS, Redis, Caddy (HTTPS), systemd units
+# (docs/deployment.md). As root: make install-server DOMAIN=begehung.example.de EMAIL=admin@example.de
+install-server:
+	deploy/install-server.sh $(if $(DOMAIN),--domain $(DOMAIN)) $(if $(EMAIL),--email $(EMAIL))
+
+# Pull, copy, migrate, reload gunicorn gracefully (no request lost).
+upgrade-server:
+	deploy/upgrade.sh
 
 pg-stop:
 	$(BIN)/mapapp pg stop

@@ -26,6 +26,7 @@ therefore off — its format would add the client's IP address and duplicate eac
 """
 import multiprocessing
 import os
+import sys
 
 
 def _int_env(*names: str, default: int) -> int:
@@ -37,6 +38,13 @@ def _int_env(*names: str, default: int) -> int:
 
 
 MAX_DEFAULT_WORKERS = 8
+
+# A graceful reload (HUP, ``systemctl reload mapapp-web`` after an upgrade) runs this file again,
+# then forks new workers that import the app. The master imported ``mapapp`` for the logging
+# set-up below; forgotten here, the new workers (and that set-up) import the code now on disk
+# instead of inheriting the version the master started with.
+for _module in [name for name in sys.modules if name == "mapapp" or name.startswith("mapapp.")]:
+    del sys.modules[_module]
 
 bind = os.environ.get("MAPAPP_BIND", "127.0.0.1:8000").split(",")
 workers = _int_env("WEB_CONCURRENCY", "GUNICORN_WORKERS",

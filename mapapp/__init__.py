@@ -4,7 +4,7 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints. No work at import time."""
-    from mapapp import assets, auth, config, db, errors, i18n, logs, participants, security
+    from mapapp import assets, auth, basemap, config, db, errors, i18n, logs, participants, replica, security
     from mapapp.exports.runner import JobRunner
 
     root = config.project_dir()
@@ -25,7 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)  # first: its compression then runs after every other after_request
     logs.init_app(app)
     db.init_app(app)
+    replica.init_app(app)  # the map's reads on a streaming replica, when configured
     errors.init_app(app)
+    basemap.init_app(app)  # before security: a self-hosted basemap replaces the tile host
     security.init_app(app)
     i18n.init_app(app)
     participants.init_app(app)
@@ -43,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _blueprints():
     """One blueprint per capability."""
     from mapapp.api import bp as api
+    from mapapp.basemap import bp as basemap
     from mapapp.capture import bp as capture
     from mapapp.health import bp as health
     from mapapp.join import bp as join
@@ -56,4 +59,4 @@ def _blueprints():
     from mapapp.tiles import bp as tiles
     from mapapp.vendor import bp as vendor
 
-    return [vendor, api, capture, photos, organiser, join, pwa, review, open311, city, tiles, ogc, health]
+    return [vendor, basemap, api, capture, photos, organiser, join, pwa, review, open311, city, tiles, ogc, health]

@@ -42,19 +42,20 @@ COMPRESSION = {
     # Flask-Compress leaves gzip out for streams by default; zlib streams gzip chunk by chunk fine.
     "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
     "COMPRESS_STREAMS": True,  # files (send_file) and exports are streamed responses
-    "COMPRESS_STREAMING_ENDPOINT_CONDITIONAL": ["static", "vendor.leaflet", "vendor.exifr", "vendor.markercluster"],  # 304s
+    "COMPRESS_STREAMING_ENDPOINT_CONDITIONAL": ["static", "vendor.leaflet", "vendor.exifr", "vendor.markercluster",
+                                                "vendor.protomaps"],  # 304s
 }
 
 
-ASSET_ENDPOINTS = ("static", "vendor.leaflet", "vendor.exifr", "vendor.markercluster")
+ASSET_ENDPOINTS = ("static", "vendor.leaflet", "vendor.exifr", "vendor.markercluster", "vendor.protomaps")
 
 
 def asset_directories(app: Flask) -> dict[str, Path]:
     """The endpoints that serve files by ``filename``, and the directory each serves from."""
-    from mapapp.vendor import exifr_dir, leaflet_dir, markercluster_dir
+    from mapapp.vendor import exifr_dir, leaflet_dir, markercluster_dir, protomaps_dir
 
     return {"static": Path(app.static_folder), "vendor.leaflet": leaflet_dir(), "vendor.exifr": exifr_dir(),
-            "vendor.markercluster": markercluster_dir()}
+            "vendor.markercluster": markercluster_dir(), "vendor.protomaps": protomaps_dir()}
 
 
 @functools.lru_cache(maxsize=4096)

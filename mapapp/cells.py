@@ -88,19 +88,20 @@ def strips_sql(strips, params: dict) -> str:
 
 def table_where(query, params: dict) -> str:
     """Filters on ``finding_cells c`` for what the table knows: categories and district."""
-    clauses = []
-    if query.categories:
+    clauses, flt = [], query.filter
+    if flt.categories:
         clauses.append("c.category_slug = ANY(:categories)")
-        params["categories"] = list(query.categories)
-    if query.district:
+        params["categories"] = list(flt.categories)
+    if flt.district:
         clauses.append(finding_filters.in_district("c"))
-        params["district"] = query.district
+        params["district"] = flt.district
     return "".join(f" AND {clause}" for clause in clauses)
 
 
 def table_can_answer(query) -> bool:
     """Whether ``finding_cells`` holds what the filters ask (it knows category and district only)."""
-    return not (query.walk_id or query.statuses or query.date_from or query.date_to)
+    flt = query.filter
+    return not (flt.walk_id or flt.statuses or flt.date_from or flt.date_to or flt.bbox)
 
 
 CELLS_SQL = """

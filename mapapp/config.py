@@ -24,6 +24,9 @@ def var_dir() -> Path:
     return Path(os.environ.get("MAPAPP_VAR_DIR") or project_dir() / "var").resolve()
 
 
+# Duisburg's time zone: days in filters (mapapp/finding_filters.py) are whole days here.
+LOCAL_TZ = "Europe/Berlin"
+
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_LINK = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 # The default credit; shown translated (mapapp.i18n.tile_attribution), a configured one as it is.
@@ -50,9 +53,16 @@ class Defaults:
     DB_POOL_RECYCLE = 1800
     # 0: none. Background exports run in the web process and may run long statements at 1M rows.
     DB_STATEMENT_TIMEOUT_MS = 0
+    # "pgbouncer" when a pooler in transaction mode stands in front of PostgreSQL (docs/scaling.md).
+    DB_POOLER = ""
     TILE_URL = OSM_TILES
     TILE_ATTRIBUTION = OSM_ATTRIBUTION
     TILE_MAX_ZOOM = 19
+    # A PMTiles archive (a path) the app serves itself as its basemap (mapapp/basemap): it then
+    # replaces TILE_URL, so no map request leaves the app's origin.
+    BASEMAP_PMTILES = ""
+    # Map tiles a phone keeps of what it has shown (service worker; the oldest go first).
+    TILE_CACHE_ENTRIES = 2000
     MAP_CENTER = [51.43, 6.75]
     MAP_ZOOM = 12
     # Who answers for the requests on the public Open311 feed (agency_responsible), by a public
@@ -106,8 +116,13 @@ def engine_options(cfg) -> dict:
     options = {"pool_pre_ping": True, "pool_recycle": cfg["DB_POOL_RECYCLE"], "hide_parameters": True,
                **(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
     connect_args = {"connect_timeout": int(cfg["DB_CONNECT_TIMEOUT"]), **options.get("connect_args", {})}
-    if int(cfg["DB_STATEMENT_TIMEOUT_MS"] or 0) > 0:
+    if int(cfg["DB_STATEMENT_TIMEOUT_MS"] or 0) > 0 and not cfg.get("DB_POOLER"):
+        # PgBouncer refuses the ``options`` startup parameter: behind it, set the role's timeout.
         connect_args.setdefault("options", f"-c statement_timeout={int(cfg['DB_STATEMENT_TIMEOUT_MS'])}")
+    if cfg.get("DB_POOLER"):
+        # A pooler in transaction mode gives each transaction any server connection: a statement
+        # psycopg prepared (after 5 runs) on one is missing, or clashes by name, on another.
+        connect_args["prepare_threshold"] = None
     options["connect_args"] = connect_args
     return options
 

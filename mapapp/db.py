@@ -49,3 +49,53 @@ def tune_for_aggregates(session, work_mem: str = "32MB") -> None:
 
     session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', :work_mem, true)"),
                     {"work_mem": work_mem})
+
+
+def read_session():
+    """The session for read-only map traffic: the replica's (mapapp/replica.py) while it is
+    usable, else the primary's ``db.session``. One per app context; never write through it."""
+    from flask import current_app, g
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    replica = current_app.extensions.get("replica")
+    if replica is None:
+        return db.session
+    if "replica_session" in g:
+        return g.replica_session
+    if not replica.state().usable:
+        return db.session
+    session = Session(bind=replica.engine, autoflush=False)
+    try:
+        session.connection()  # a replica that went down since it was measured: the primary answers
+    except SQLAlchemyError:
+        session.close()
+        replica.mark_unavailable()
+        return db.session
+    g.replica_session = session
+    return session
+
+
+def read_database_url() -> str:
+    """The URL behind :func:`read_session` for clients with their own connections (pygeoapi)."""
+    from flask import current_app
+
+    replica = current_app.extensions.get("replica")
+    if replica is not None and replica.state().usable:
+        return replica.engine.url.render_as_string(hide_password=False)
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+def read_one(function, *args):
+    """``function(session, *args)`` on :func:`read_session`; when it raises NotFound there, once
+    more on the primary: a record written a moment ago (a new walk, an Open311 request just
+    posted) may not have reached the replica yet."""
+    from mapapp.errors import NotFound
+
+    session = read_session()
+    try:
+        return function(session, *args)
+    except NotFound:
+        if session is db.session:
+            raise
+        return function(db.session, *args)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from mapapp import attributes, finding_filters
 from mapapp.config import Defaults
 from mapapp.errors import NotFound, ValidationFailed
+from mapapp.finding_filters import FindingFilter
 
 FEATURE_SQL = """
     json_build_object(
@@ -113,10 +114,10 @@ INSERT_SQL = f"""
         ON CONFLICT (id) DO NOTHING
     ), f AS (
         INSERT INTO findings (id, walk_id, category_slug, description, geom, accuracy_m,
-                              attributes, urgency, participant_id)
+                              attributes, urgency, participant_id, address_string, media_url)
         VALUES (:id, :walk_id, :category, :description,
                 ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326), :accuracy_m,
-                CAST(:attributes AS jsonb), :urgency, :participant_id)
+                CAST(:attributes AS jsonb), :urgency, :participant_id, :address_string, :media_url)
         ON CONFLICT (id) DO NOTHING
         RETURNING *
     )
@@ -139,17 +140,8 @@ class NewFinding:
     urgency: int | None = None
     participant_id: uuid.UUID | None = None
     geometry_fields: tuple[str, ...] = ("lat", "lon")
-
-
-@dataclass
-class FindingFilter:
-    """What ``GET /api/findings`` may narrow by; every field optional."""
-
-    bbox: tuple[float, float, float, float] | None = None
-    district: str | None = None
-    categories: list[str] = field(default_factory=list)
-    walk_id: uuid.UUID | None = None
-    limit: int = 1000
+    address_string: str | None = None  # as an Open311 client sent it (text only)
+    media_url: str | None = None  # ditto: kept as text, never fetched
 
 
 def check_category(session: Session, category: str, walk_id: uuid.UUID | None) -> None:
@@ -209,7 +201,8 @@ def create_finding(session: Session, new: NewFinding) -> tuple[str, bool]:
     row = session.execute(text(INSERT_SQL), {
         **params, "description": new.description, "geometry": new.geometry, "accuracy_m": new.accuracy_m,
         "attributes": json.dumps(answers), "urgency": new.urgency, "participant_id": new.participant_id,
-        "viewer": new.participant_id, **place_params(),
+        "viewer": new.participant_id, "address_string": new.address_string, "media_url": new.media_url,
+        **place_params(),
     }).first()
     if row is None:  # a concurrent request with the same id stored it first
         session.commit()
@@ -235,26 +228,10 @@ def feature_json(session: Session, finding_id: uuid.UUID, viewer: uuid.UUID | No
     return result
 
 
-def _filter_sql(flt: FindingFilter, viewer: uuid.UUID | None) -> tuple[str, dict]:
-    clauses, params = ["TRUE"], {"limit": flt.limit, "viewer": viewer}
-    if flt.bbox:
-        clauses.append("ST_Intersects(f.geom, ST_MakeEnvelope(:w, :s, :e, :n, 4326))")
-        params.update(zip("wsen", flt.bbox))
-    if flt.district:
-        clauses.append(finding_filters.in_district())
-        params["district"] = flt.district
-    if flt.categories:
-        clauses.append("f.category_slug = ANY(:categories)")
-        params["categories"] = flt.categories
-    if flt.walk_id:
-        clauses.append("f.walk_id = :walk_id")
-        params["walk_id"] = flt.walk_id
-    return " AND ".join(clauses), params
-
-
-def feature_collection(session: Session, flt: FindingFilter, viewer: uuid.UUID | None = None) -> str:
-    """Return the findings matching ``flt``, newest first, as a FeatureCollection (JSON text)."""
-    where, params = _filter_sql(flt, viewer)
+def feature_collection(session: Session, flt: FindingFilter, limit: int,
+                       viewer: uuid.UUID | None = None) -> str:
+    """Return the findings ``flt`` takes, newest first, at most ``limit``, as a FeatureCollection (JSON text)."""
+    where, params = finding_filters.where_sql(flt)
     return session.execute(
         text(f"""
             SELECT json_build_object(
@@ -269,7 +246,7 @@ def feature_collection(session: Session, flt: FindingFilter, viewer: uuid.UUID |
                 LIMIT :limit
             ) AS page
         """),
-        params,
+        params | {"limit": limit, "viewer": viewer},
     ).scalar_one()
 
 

@@ -17,9 +17,12 @@ silently load German. Hence ``de_simple`` is our own language key:
 """
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from babel import support
+from babel import Locale, support
+from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, gettext
 from werkzeug.utils import cached_property
@@ -42,6 +45,10 @@ BABEL_LOCALES = {"de_simple": "de"}
 LANGUAGE_TAGS = {"de_simple": "de-x-simple"}
 INTL_LOCALES = {"de": "de-DE", "de_simple": "de-DE", "en": "en-GB", "tr": "tr-TR", "ar": "ar"}
 TIME_ZONE = "Europe/Berlin"
+LOCAL_ZONE = ZoneInfo(TIME_ZONE)
+# Duisburg's two offsets by name: German's own abbreviations, the international ones elsewhere
+# (Babel and tzdata know CET/CEST only).
+ZONE_ABBREVIATIONS = {"de": {3600: "MEZ", 7200: "MESZ"}, "": {3600: "CET", 7200: "CEST"}}
 
 
 def language_tag(lang: str) -> str:
@@ -183,6 +190,36 @@ def localize_category(category: dict) -> dict:
     return localized
 
 
+# ---- times ------------------------------------------------------------------------
+
+
+def zone_abbreviation(local: datetime, lang: str | None = None) -> str:
+    """The zone of a Duisburg time by name: "MEZ"/"MESZ" in German, "CET"/"CEST" elsewhere."""
+    babel_lang = BABEL_LOCALES.get(lang or current_language(), lang or current_language())
+    names = ZONE_ABBREVIATIONS.get(babel_lang, ZONE_ABBREVIATIONS[""])
+    return names.get(int(local.utcoffset().total_seconds()), local.tzname())
+
+
+def local_time(moment: datetime | str | None, lang: str | None = None) -> str:
+    """A stored moment as Duisburg time with the zone named: "02.03.2026, 00:30 MEZ".
+
+    Accepts an aware datetime or its ISO text (as the JSON views hold it); a naive one is
+    taken as UTC (how the database hands out ``timestamp`` values). Empty for None.
+    The template filter ``local_time``; the reports call it with ``lang="de"``.
+    """
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    local = moment.astimezone(LOCAL_ZONE)
+    lang = lang or current_language()
+    locale = Locale.parse(BABEL_LOCALES.get(lang, lang))
+    when = f"{format_date(local.date(), 'medium', locale=locale)}, {format_time(local.time(), 'HH:mm', locale=locale)}"
+    return f"{when} {zone_abbreviation(local, lang)}"
+
+
 # ---- pages ------------------------------------------------------------------------
 
 
@@ -237,4 +274,5 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIME_ZONE)
     _Babel(app, locale_selector=_babel_locale)
     app.context_processor(_template_context)
+    app.add_template_filter(local_time, "local_time")
     app.after_request(_remember_language)

@@ -24,6 +24,13 @@ JS_STRINGS = {
         "quarters": N_("Ortsteile"),
         "findings": N_("Funde"),
     },
+    "offlineArea": {
+        "progress": N_("{n} von {count} Kartenteilen gespeichert ({size} von {total})"),
+        "saved": N_("Gespeichert: {count} Kartenteile, {size}. Die Karte dieser Gegend geht jetzt auch ohne Netz."),
+        "cancelled": N_("Abgebrochen. Was schon gespeichert ist, bleibt auf dem Handy."),
+        "noSpace": N_("Auf diesem Handy ist zu wenig Platz frei: nötig sind etwa {size}, frei sind {free}."),
+        "failed": N_("Die Karte konnte nicht ganz gespeichert werden. Bitte mit Netz noch einmal versuchen."),
+    },
     "popup": {
         "ortsteil": N_("Ortsteil"),
         "stadtbezirk": N_("Stadtbezirk"),
@@ -70,6 +77,9 @@ JS_STRINGS = {
         "lineNow": N_("Tippe nacheinander auf die Karte, um die Strecke zu zeichnen."),
         "linePoints": N_("Punkte der Strecke: {n}"),
         "lineSet": N_("Strecke gesetzt (Punkte: {n}). Mit „Strecke“ weiterzeichnen."),
+        "step": N_("Schritt {n} von {count}"),
+        "placeMissing": N_("Bitte zuerst den Ort wählen."),
+        "categoryMissing": N_("Bitte wähle, was es ist."),
     },
     "sync": {
         "waitingOne": N_("1 Fund wartet auf Verbindung"),
@@ -87,6 +97,15 @@ JS_STRINGS = {
     "walk": {
         "meetingPoint": N_("Treffpunkt"),
         "route": N_("Geplante Route"),
+    },
+    "mine": {
+        "loading": N_("Deine Funde werden geladen …"),
+        "empty": N_("Du hast auf diesem Gerät noch keine Funde gemeldet."),
+        "failed": N_("Die gesendeten Funde können gerade nicht geladen werden. Hier stehen nur die, die noch warten."),
+        "waiting": N_("Wartet auf Senden"),
+        "notGrouped": N_("Gesendet, noch nicht bearbeitet"),
+        "status": N_("Stand: {status}"),
+        "show": N_("Auf der Karte zeigen"),
     },
     "photos": {
         "alt": N_("Foto {n}"),
@@ -119,7 +138,6 @@ JS_STRINGS = {
     },
     "nearby": {
         "question": N_("Schon in der Nähe gemeldet: {n}"),
-        "found": N_("Ähnliche Funde in der Nähe: {n}. Ist es einer davon?"),
         "distance": N_("{m} m"),
         "photoAlt": N_("Foto des Fundes"),
         "confirm": N_("+1 Ich habe das auch gesehen"),

@@ -80,6 +80,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": _redact(record.getMessage()),
+            "pid": record.process,  # which gunicorn worker: each has its own pools and caches
         }
         for name in CONTEXT_FIELDS:
             value = getattr(record, name, None)

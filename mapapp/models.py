@@ -177,6 +177,9 @@ class Finding(db.Model):
     )
     attributes: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
     urgency: Mapped[int | None] = mapped_column(SmallInteger)
+    # What an Open311 client sent beside the point; the URL is kept as text, never fetched.
+    address_string: Mapped[str | None] = mapped_column(String(250))
+    media_url: Mapped[str | None] = mapped_column(String(2000))
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
@@ -283,6 +286,8 @@ class ConcernEvent(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who acted without an account: "cli:<OS user>" for a command-line action (mapapp.cli_actor).
+    actor: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     action: Mapped[str] = mapped_column(String(40))
     from_status: Mapped[str | None] = mapped_column(String(20))

@@ -1,4 +1,4 @@
-"""A participant changing or deleting their own findings during a walk."""
+"""A participant listing, changing or deleting their own findings during a walk."""
 from __future__ import annotations
 
 import json
@@ -11,8 +11,58 @@ from sqlalchemy.orm import Session
 
 from mapapp import attributes
 from mapapp.errors import Forbidden, NotFound
-from mapapp.findings import PLACE_SQL, check_category, feature_json, place_params, refuse_misplaced
+from mapapp.findings import (
+    FEATURE_SQL, JOINS_SQL, PLACE_SQL, check_category, feature_json, place_params, refuse_misplaced,
+)
+from mapapp.i18n import translate_label
 from mapapp.review.concerns import note_participant_edit, note_participant_withdrawal
+
+
+# "Meine Funde": the participant's findings as the map's Features, plus the category's label and
+# the status of the concern a team grouped the finding into (code and label; null while ungrouped).
+# The labels come in as JSON objects (slug/status → text in the request's language).
+OWN_SQL = f"""
+    SELECT json_build_object(
+        'type', 'FeatureCollection',
+        'features', COALESCE(json_agg(feature ORDER BY created_at DESC, id), '[]'::json)
+    )::text
+    FROM (
+        SELECT jsonb_set(built.feature, '{{properties}}', (built.feature -> 'properties') || jsonb_build_object(
+                   'category_label', COALESCE(CAST(:category_labels AS jsonb) ->> f.category_slug, c.label_de),
+                   'concern_status', k.status,
+                   'concern_status_label', CAST(:status_labels AS jsonb) ->> k.status
+               )) AS feature, f.created_at, f.id
+        FROM findings f {JOINS_SQL}
+        CROSS JOIN LATERAL (SELECT ({FEATURE_SQL})::jsonb AS feature) AS built
+        WHERE f.participant_id = :viewer AND (CAST(:walk_id AS uuid) IS NULL OR f.walk_id = :walk_id)
+        ORDER BY f.created_at DESC, f.id
+        LIMIT :limit
+    ) AS own
+"""
+
+EMPTY_COLLECTION = '{"type": "FeatureCollection", "features": []}'
+
+
+def list_own_findings(session: Session, participant_id: uuid.UUID | None, status_labels: dict[str, str],
+                      walk_id: uuid.UUID | None = None, limit: int = 1000) -> str:
+    """Return the participant's findings, newest first, as a FeatureCollection (JSON text).
+
+    Without a participant (no cookie yet) the collection is empty: nobody's findings are listed.
+    ``status_labels`` names each concern status in the request's language. A concern's internal
+    notes and its team's title and summary never appear; its public message does (as on the map).
+    """
+    if participant_id is None:
+        return EMPTY_COLLECTION
+    return session.execute(text(OWN_SQL), {
+        "viewer": participant_id, "walk_id": walk_id, "limit": limit,
+        "category_labels": json.dumps(_category_labels(session)), "status_labels": json.dumps(status_labels),
+    }).scalar_one()
+
+
+def _category_labels(session: Session) -> dict[str, str]:
+    """Every category's label in the request's language, by slug."""
+    rows = session.execute(text("SELECT slug, label_de, label_en FROM categories")).all()
+    return {row.slug: translate_label(row.label_de, row.label_en) for row in rows}
 
 
 @dataclass

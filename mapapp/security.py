@@ -70,22 +70,27 @@ def _untrusted_host() -> Response:
     return Response(page, 400, content_type="text/html; charset=utf-8")
 
 
+def tile_origin(tile_url: str) -> str:
+    """The tile host as a CSP source with a leading space (``" https://*.tile.example"``); empty
+    for no tiles or tiles on this app's own origin."""
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    if not parts.netloc:
+        return ""
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
+    return f" {parts.scheme}://{host}"
+
+
 def content_security_policy(tile_url: str) -> str:
     """Return the CSP for our pages; map tiles may come from the configured tile host.
 
     Every directive carries a value: the dashboard map rewrites this policy directive by
     directive (mapapp/review/dashboard_map.py).
     """
-    tile_origin = ""
-    if tile_url:
-        parts = urlsplit(tile_url.replace("{s}", "a"))
-        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
-        tile_origin = f" {parts.scheme}://{host}"
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        f"img-src 'self' data: blob:{tile_origin}",
+        f"img-src 'self' data: blob:{tile_origin(tile_url)}",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -75,7 +75,7 @@ def mvt_tile(session: Session, z: int, x: int, y: int, query: ViewportQuery, *,
 
     ``query.bbox`` and ``query.zoom`` are ignored: the tile defines both.
     """
-    check_categories(session, query.categories)
+    check_categories(session, query.filter.categories)
     tune_for_aggregates(session)
     params = {"z": z, "x": x, "y": y}
     where = filter_sql(query, params, TILE_BOUNDS)

@@ -28,6 +28,11 @@ def markercluster_dir() -> Path:
     return project_dir() / "node_modules" / "leaflet.markercluster" / "dist"
 
 
+def protomaps_dir() -> Path:
+    """protomaps-leaflet from ``npm ci``: draws the self-hosted vector basemap (mapapp/basemap)."""
+    return project_dir() / "node_modules" / "protomaps-leaflet" / "dist"
+
+
 @bp.get("/leaflet/<path:filename>")
 def leaflet(filename):
     return send_from_directory(leaflet_dir(), filename)
@@ -44,6 +49,14 @@ def exifr(filename):
 @bp.get("/markercluster/<path:filename>")
 def markercluster(filename):
     dist = markercluster_dir()
+    if not dist.is_dir():
+        abort(404)
+    return send_from_directory(dist, filename, mimetype=_mimetype(filename))
+
+
+@bp.get("/protomaps/<path:filename>")
+def protomaps(filename):
+    dist = protomaps_dir()
     if not dist.is_dir():
         abort(404)
     return send_from_directory(dist, filename, mimetype=_mimetype(filename))

@@ -11,9 +11,8 @@ Features. Findings are picked by ``geom && envelope``, so the GiST index does th
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import text
@@ -23,6 +22,7 @@ from mapapp import finding_filters
 from mapapp.cells import HALF_WORLD, cells_sql, count_bounds_sql
 from mapapp.db import tune_for_aggregates
 from mapapp.errors import ValidationFailed
+from mapapp.finding_filters import FindingFilter
 
 CELL_PX = 64
 CELLS_BELOW_ZOOM = 15
@@ -35,16 +35,11 @@ M_PER_PX_Z0 = 2 * HALF_WORLD / 256
 
 @dataclass
 class ViewportQuery:
-    """One map view and its filters; every filter optional. ``bbox`` is W, S, E, N in EPSG:4326."""
+    """One map view and the finding filter; ``bbox`` is W, S, E, N in EPSG:4326."""
 
     bbox: tuple[float, float, float, float]
     zoom: int
-    categories: list[str] = field(default_factory=list)
-    walk_id: uuid.UUID | None = None
-    district: str | None = None
-    statuses: list[str] = field(default_factory=list)
-    date_from: date | None = None
-    date_to: date | None = None
+    filter: FindingFilter = field(default_factory=FindingFilter)
 
 
 def cell_size_m(zoom: int, cell_px: int = CELL_PX) -> float:
@@ -53,36 +48,18 @@ def cell_size_m(zoom: int, cell_px: int = CELL_PX) -> float:
 
 
 def filter_sql(query, params: dict, envelope: str) -> str:
-    """WHERE clause for the findings ``f`` (concern ``k`` joined) matching ``query``.
+    """WHERE clause for the findings ``f`` (concern ``k`` joined) in ``envelope`` that the filter takes.
 
     ``envelope`` is an SQL expression of the area in EPSG:4326; ``&&`` keeps it indexable.
-    Status is the concern's status once a finding belongs to one, as in the exports.
     """
-    clauses = [f"f.geom && {envelope}"]
-    if query.categories:
-        clauses.append("f.category_slug = ANY(:categories)")
-        params["categories"] = list(query.categories)
-    if query.walk_id:
-        clauses.append("f.walk_id = :walk_id")
-        params["walk_id"] = query.walk_id
-    if query.district:
-        clauses.append(finding_filters.in_district())
-        params["district"] = query.district
-    if query.statuses:
-        clauses.append("COALESCE(k.status, f.status) = ANY(:statuses)")
-        params["statuses"] = list(query.statuses)
-    if query.date_from:
-        clauses.append(finding_filters.created_from())
-        params["date_from"] = query.date_from
-    if query.date_to:
-        clauses.append(finding_filters.created_to())
-        params["date_to"] = query.date_to
-    return " AND ".join(clauses)
+    where, filter_params = finding_filters.where_sql(query.filter)
+    params.update(filter_params)
+    return f"f.geom && {envelope} AND {where}"
 
 
 def concern_join(query) -> str:
     """The concerns join, only when the status filter needs it."""
-    return "LEFT JOIN concerns k ON k.id = f.concern_id" if query.statuses else ""
+    return "LEFT JOIN concerns k ON k.id = f.concern_id" if query.filter.statuses else ""
 
 
 def check_categories(session: Session, categories: list[str]) -> None:
@@ -148,7 +125,7 @@ def viewport_geojson(session: Session, query: ViewportQuery, *, cells_below_zoom
     Cells below ``cells_below_zoom`` or when the view holds more than ``findings_limit``
     findings; otherwise the findings. ``total`` is the number of findings represented.
     """
-    check_categories(session, query.categories)
+    check_categories(session, query.filter.categories)
     tune_for_aggregates(session)
     params = dict(zip("wsen", query.bbox))
     where = filter_sql(query, params, ENVELOPE)

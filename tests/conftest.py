@@ -135,3 +135,18 @@ def official_districts(session, geodata_ref):
     districts.import_file(session, geodata_ref / "duisburg_ortsteile.geojson", "ortsteil",
                           "ortsteil", "ot_nr", "stb_nr")
     return geodata_ref
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver for the whole run (a second sync driver cannot start beside it), with
+    the path of Debian's Chromium: browser tests and the HTTPS deployment test launch from it."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        yield playwright, executable

@@ -29,14 +29,14 @@ def get(url: str, headers: dict | None = None):
 
 
 class Gunicorn:
-    """gunicorn with the project's config file on a free port, one worker."""
+    """gunicorn with the project's config file on a free port, one worker unless ``env`` says more."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, **env: str):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="test-secret",
                    MAPAPP_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY="1", GUNICORN_THREADS="2",
-                   MAPAPP_EXPORT_JOBS_IN_PROCESS="false", MAPAPP_LOG_FORMAT="json")
+                   MAPAPP_EXPORT_JOBS_IN_PROCESS="false", MAPAPP_LOG_FORMAT="json") | env
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "mapapp:create_app()"],
             cwd=config.project_dir(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

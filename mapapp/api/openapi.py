@@ -47,6 +47,10 @@ FEATURE = {
                 "stadtbezirk_code": {"type": ["string", "null"]},
                 "created_at": {"type": "string", "format": "date-time"},
                 "updated_at": {"type": "string", "format": "date-time"},
+                "concern_status": {"enum": [*CONCERN_STATUSES, None],
+                                   "description": "Only in /api/me/findings: the concern's status, null while ungrouped"},
+                "concern_status_label": {"type": ["string", "null"],
+                                         "description": "Only in /api/me/findings: that status in words"},
             },
         },
     },
@@ -137,8 +141,8 @@ VIEW_FILTERS = [
     _query("walk", "Walk id", UUID),
     _query("district", "Code or name of an Ortsteil or Stadtbezirk"),
     _query("status", "Status(es), comma-separated (a concern's status once merged)", STATUSES),
-    _query("from", "Created on or after (YYYY-MM-DD)", DAY),
-    _query("to", "Created on or before (YYYY-MM-DD)", DAY),
+    _query("from", "Created on or after this day, Duisburg time (YYYY-MM-DD)", DAY),
+    _query("to", "Created on or before this day, Duisburg time (YYYY-MM-DD)", DAY),
 ]
 VIEWPORT = {
     "type": "object",
@@ -229,9 +233,7 @@ def _document() -> dict:
                     "summary": "Findings as a GeoJSON FeatureCollection",
                     "parameters": [
                         _query("bbox", "W,S,E,N in longitude/latitude", BBOX),
-                        _query("district", "Code or name of an Ortsteil or Stadtbezirk"),
-                        _query("category", "Category slug(s), comma-separated"),
-                        _query("walk", "Walk id", UUID),
+                        *VIEW_FILTERS,
                         _query("limit", "At most this many, newest first", {
                             "type": "integer", "minimum": 1, "maximum": _config("FINDINGS_LIMIT_MAX"),
                             "default": _config("FINDINGS_LIMIT_DEFAULT")}),
@@ -259,6 +261,16 @@ def _document() -> dict:
                     "summary": "Delete one's own finding (participant cookie)",
                     "responses": {"204": {"description": "Deleted"}, "403": _error("Not one's own"),
                                   "404": _error("No such finding")},
+                },
+            },
+            "/api/me/findings": {
+                "get": {
+                    "summary": ("The findings of the participant cookie's holder, newest first, each with "
+                                "`concern_status` and `concern_status_label` (null while not grouped into a "
+                                "concern); without a cookie an empty collection"),
+                    "parameters": [_query("walk", "Only those of this walk", UUID)],
+                    "responses": {"200": {"description": "One's own findings", **_geojson("FeatureCollection")},
+                                  "422": _error("A parameter is not valid")},
                 },
             },
             "/api/findings/nearby": {

@@ -19,6 +19,7 @@ from mapapp.organiser.walks import walk_detail
 from mapapp.participants import current_participant_id, issue_cookie, require_participant
 from mapapp.photos import service as photo_service
 from mapapp.photos.routes import storage as photo_storage
+from mapapp.review.concern_pages import status_labels
 
 GEOJSON = "application/geo+json"
 
@@ -86,8 +87,17 @@ def create_finding():
 @bp.get("/findings")
 def list_findings():
     config = current_app.config
-    flt = parse_finding_filter(request.args, config["FINDINGS_LIMIT_DEFAULT"], config["FINDINGS_LIMIT_MAX"])
-    return _geojson(findings.feature_collection(db.session, flt, viewer=current_participant_id()))
+    flt, limit = parse_finding_filter(request.args, config["FINDINGS_LIMIT_DEFAULT"], config["FINDINGS_LIMIT_MAX"])
+    return _geojson(findings.feature_collection(db.session, flt, limit, viewer=current_participant_id()))
+
+
+@bp.get("/me/findings")
+def my_findings():
+    """The findings of the participant cookie's holder ("Meine Funde"); none without a cookie."""
+    walk_id = parse_optional_uuid(request.args, "walk")
+    return _geojson(own_findings.list_own_findings(
+        db.session, current_participant_id(), status_labels(), walk_id, current_app.config["FINDINGS_LIMIT_MAX"],
+    ))
 
 
 @bp.get("/findings/<uuid:finding_id>")

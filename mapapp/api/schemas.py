@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from dataclasses import replace
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
@@ -12,7 +13,8 @@ from flask_babel import gettext as _
 
 from mapapp.api.error_texts import pydantic_message
 from mapapp.errors import BadRequest, DomainError, ValidationFailed
-from mapapp.findings import FindingFilter, NewFinding, point_geometry
+from mapapp.finding_filters import FindingFilter, read_filter
+from mapapp.findings import NewFinding, point_geometry
 from mapapp.own_findings import FindingChanges
 
 DESCRIPTION_MAX = 2000
@@ -297,39 +299,27 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def parse_finding_filter(args, default_limit: int, max_limit: int) -> FindingFilter:
-    """Turn query arguments into a FindingFilter; raise ValidationFailed naming the bad one."""
-    flt = FindingFilter(limit=default_limit)
+def parse_finding_filter(args, default_limit: int, max_limit: int) -> tuple[FindingFilter, int]:
+    """Query arguments → (the finding filter with ``bbox``, the limit); ValidationFailed names each bad one."""
     errors: dict[str, str] = {}
-    for name, parse in (
-        ("bbox", parse_bbox),
-        ("walk", uuid.UUID),
-        ("limit", int),
-    ):
-        raw = args.get(name)
-        if raw in (None, ""):
-            continue
+    flt = read_filter(args, errors)
+    bbox, limit = None, default_limit
+    if args.get("bbox"):
         try:
-            value = parse(raw)
+            bbox = parse_bbox(args["bbox"])
         except ValidationFailed as exc:
             errors.update(exc.fields)
-            continue
+    if args.get("limit"):
+        try:
+            limit = int(args["limit"])
         except ValueError:
-            errors[name] = _("Keine gültige UUID.") if name == "walk" else _("Muss eine ganze Zahl sein.")
-            continue
-        if name == "bbox":
-            flt.bbox = value
-        elif name == "walk":
-            flt.walk_id = value
-        elif not 1 <= value <= max_limit:
-            errors["limit"] = _("Muss zwischen 1 und %(limit)s liegen.", limit=max_limit)
+            errors["limit"] = _("Muss eine ganze Zahl sein.")
         else:
-            flt.limit = value
-    flt.district = args.get("district") or None
-    flt.categories = [c for c in (args.get("category") or "").split(",") if c]
+            if not 1 <= limit <= max_limit:
+                errors["limit"] = _("Muss zwischen 1 und %(limit)s liegen.", limit=max_limit)
     if errors:
         raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), errors)
-    return flt
+    return replace(flt, bbox=bbox), limit
 
 
 def refuse_bad_characters(*parameter_maps) -> None:

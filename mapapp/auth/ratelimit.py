@@ -1,7 +1,10 @@
 """Rate limits per remote address: sign-in attempts, and participants' writes to the API.
 
-Flask-Limiter counts in memory by default (per process); set ``RATELIMIT_STORAGE_URI``
-(e.g. ``redis://…``) when several workers or servers serve the app. ``LOGIN_RATE_LIMIT``
+Flask-Limiter counts in memory by default (per process); set ``REDIS_URL`` (or
+``RATELIMIT_STORAGE_URI``, which wins) to ``redis://…`` when several workers or servers serve
+the app, so they share one budget. A shared store that cannot be reached fails open: the
+request is served uncounted and Flask-Limiter logs the error (``RATELIMIT_SWALLOW_ERRORS``),
+after at most ``REDIS_TIMEOUT_S`` per request. ``LOGIN_RATE_LIMIT``
 is the limit on ``POST /login``; ``WRITE_RATE_LIMIT`` is one budget shared by every write
 (POST/PUT/PATCH/DELETE) of the participant API (findings, +1s), photo uploads and Open311
 submissions; reads are never limited. ``RATELIMIT_ENABLED`` switches limiting off (the
@@ -21,6 +24,8 @@ DEFAULT_LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
 # A group walk shares one mobile-network address; its outboxes flush together when the
 # network returns. 600 a minute lets 30 phones send 20 findings or photos each at once.
 DEFAULT_WRITE_RATE_LIMIT = "600 per minute"
+# A down Redis costs each request at most this long before it is served uncounted.
+DEFAULT_REDIS_TIMEOUT_S = 0.5
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 WRITE_BLUEPRINTS = ("api", "photos", "open311")
 
@@ -64,7 +69,11 @@ def init_app(app: Flask, login_endpoint: str = "auth.login") -> None:
     """Limit POSTs to ``login_endpoint`` (registered before this is called) and API writes."""
     app.config.setdefault("LOGIN_RATE_LIMIT", DEFAULT_LOGIN_RATE_LIMIT)
     app.config.setdefault("WRITE_RATE_LIMIT", DEFAULT_WRITE_RATE_LIMIT)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+unix://")):
+        timeout = float(app.config.get("REDIS_TIMEOUT_S", DEFAULT_REDIS_TIMEOUT_S))
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                              {"socket_connect_timeout": timeout, "socket_timeout": timeout})
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     # A shared store (redis) that is down must not turn every write into a 500: count nothing then.
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)

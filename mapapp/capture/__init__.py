@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, render_template, url_for
 
+from mapapp.basemap import basemap_client_config
 from mapapp.db import db
 from mapapp.capture.front_door import front_door_walks
 from mapapp.i18n import tile_attribution
@@ -17,6 +18,7 @@ def client_config() -> dict:
     return {
         "api": {
             "findings": url_for("api.list_findings"),
+            "mine": url_for("api.my_findings"),
             "viewport": url_for("tiles.viewport"),
             "categories": url_for("api.list_categories"),
             "districts": url_for("api.list_districts"),
@@ -25,6 +27,7 @@ def client_config() -> dict:
             "url": config["TILE_URL"] or "",
             "attribution": tile_attribution(config["TILE_ATTRIBUTION"]),
             "max_zoom": config["TILE_MAX_ZOOM"],
+            "basemap": basemap_client_config(),
         },
         "center": config["MAP_CENTER"],
         "zoom": config["MAP_ZOOM"],

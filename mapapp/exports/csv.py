@@ -15,6 +15,7 @@ from sqlalchemy import text
 from mapapp.exports import ExportFormat, register
 from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import Selection, rows_sql
+from mapapp.exports.times import paired_sql
 
 BOM = "\ufeff".encode("utf-8")
 
@@ -27,6 +28,8 @@ COLUMNS = (
     ("people", "people"), ("duplicate_of", "duplicate_of"), ("ortsteil", "ortsteil"), ("ortsteil_code", "ortsteil_code"),
     ("stadtbezirk", "stadtbezirk"), ("stadtbezirk_code", "stadtbezirk_code"),
     ("created_at", "created_at"), ("updated_at", "updated_at"),
+    ("created_at_local", "created_at_local"), ("created_at_utc", "created_at_utc"),
+    ("updated_at_local", "updated_at_local"), ("updated_at_utc", "updated_at_utc"),
     ("latitude", "lat"), ("longitude", "lon"), ("easting", "easting"), ("northing", "northing"),
     ("geometry_type", "geometry_type"), ("wkt", "geom_wkt"), ("attributes", "attributes"),
     ("photos", "photos"),
@@ -34,6 +37,8 @@ COLUMNS = (
 _DIGITS = {"lat": 7, "lon": 7, "easting": 2, "northing": 2, "accuracy_m": 1}
 _JSON = ("attributes", "photos")
 _TIMES = ("created_at", "updated_at")
+# Each time once more as Duisburg time and as UTC with "Z" (mapapp/exports/times.py).
+_ZONED = {name: sql for column in _TIMES for name, sql in paired_sql(column).items()}
 # Cells a person or an imported file wrote (descriptions, titles, walk and district names).
 _TEXT = ("title", "description", "walk", "category_label", "ortsteil", "stadtbezirk")
 FORMULA_START = r"^[-=+@\t\r]"  # a PostgreSQL regular expression
@@ -50,6 +55,8 @@ def _cell_sql(column: str, decimal: str) -> str:
     if column in _DIGITS:
         fixed = f"round(CAST(r.{column} AS numeric), {_DIGITS[column]})::text"
         return fixed if decimal == "." else f"replace({fixed}, '.', '{decimal}')"
+    if column in _ZONED:
+        return _ZONED[column]
     if column in _TIMES:
         return f"""to_char(r.{column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
     if column in _JSON:

@@ -9,6 +9,7 @@ from typing import BinaryIO
 from mapapp.exports import ExportFormat, register
 from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import Selection, rows_sql, stream_rows
+from mapapp.exports.times import paired_sql
 
 # The rows' columns that become ``properties`` (the geometry columns do not repeat there).
 PROPERTIES = (
@@ -17,6 +18,8 @@ PROPERTIES = (
     "ortsteil", "ortsteil_code", "stadtbezirk", "stadtbezirk_code", "created_at", "updated_at", "attributes",
     "photos", "lat", "lon", "easting", "northing",
 )
+# Each time once more as Duisburg time and as UTC with "Z" (mapapp/exports/times.py).
+ZONED = {**paired_sql("created_at"), **paired_sql("updated_at")}
 
 
 def features_sql(selection: Selection) -> tuple[str, dict]:
@@ -26,7 +29,8 @@ def features_sql(selection: Selection) -> tuple[str, dict]:
     geometry columns other formats need (reprojected GeoJSON, WKT) just to drop them.
     """
     sql, params = rows_sql(selection)
-    properties = ", ".join(f"r.{column}" for column in PROPERTIES)
+    properties = ", ".join([f"r.{column}" for column in PROPERTIES]
+                           + [f"{sql} AS {name}" for name, sql in ZONED.items()])
     return f"""
         SELECT json_build_object(
                    'type', 'Feature', 'id', r.id,

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from mapapp.exports.selection import (
     Selection, answer_rows_sql, concern_rows_sql, finding_rows_sql, walk_rows_sql,
 )
+from mapapp.exports.times import LOCAL_SUFFIX, local_sql
 
 BATCH_ROWS = 5000  # rows per write: exports of any size in bounded memory
 
@@ -38,10 +39,18 @@ class Field:
     title: str
     description: str
     column: str = ""
+    sql: str = ""  # made in PostGIS from the row ``q`` (then read as ``name``)
 
     @property
     def source(self) -> str:
         return self.column or self.name
+
+
+def local_field(column: str, short: str, title: str) -> Field:
+    """The Duisburg-time twin of the UTC datetime field ``column``, as text (mapapp/exports/times.py)."""
+    return Field(column + LOCAL_SUFFIX, short, "text", f"{title} (Ortszeit)",
+                 f"{title}, Duisburger Zeit mit Abstand zu UTC: +01:00 MEZ, +02:00 MESZ "
+                 "(z. B. 2026-03-02 00:30:00+01:00)", sql=local_sql(f"q.{column}"))
 
 
 @dataclass
@@ -112,6 +121,8 @@ _DISTRICTS = [
 _PLACE = _DISTRICTS + [
     Field("created_at", "created", "datetime", "erfasst am", "erfasst am (UTC)"),
     Field("updated_at", "updated", "datetime", "geändert am", "zuletzt geändert (UTC)"),
+    local_field("created_at", "created_l", "erfasst am"),
+    local_field("updated_at", "updated_l", "geändert am"),
 ]
 _COORDS = [
     Field("lat", "lat", "float", "Breite", "Breite WGS84 eines Punkts auf der Geometrie"),
@@ -149,6 +160,8 @@ WALK_FIELDS = [
     Field("description", "descr", "text", "Beschreibung", "Ankündigungstext"),
     Field("starts_at", "starts", "datetime", "Beginn", "Beginn (UTC)"),
     Field("ends_at", "ends", "datetime", "Ende", "Ende (UTC)"),
+    local_field("starts_at", "starts_l", "Beginn"),
+    local_field("ends_at", "ends_l", "Ende"),
 ] + _DISTRICTS + [
     Field("findings_count", "findings_n", "int", "Fundstellen", "Anzahl der Fundstellen der Ortsbegehung"),
     Field("route_length_m", "route_m", "float", "Weglänge (m)", "Länge des geplanten Wegs in Metern"),
@@ -158,6 +171,7 @@ WALK_ROUTE_FIELDS = [
           column="id"),
     Field("title", "title", "text", "Titel", "Titel der Ortsbegehung"),
     Field("starts_at", "starts", "datetime", "Beginn", "Beginn (UTC)"),
+    local_field("starts_at", "starts_l", "Beginn"),
     Field("route_length_m", "route_m", "float", "Weglänge (m)", "Länge des geplanten Wegs in Metern"),
 ]
 ANSWER_FIELDS = [
@@ -190,9 +204,10 @@ def _query(sql: str, fields: list[Field], where: str = "",
     """The layer's rows: only its fields' columns, so PostGIS skips the geometry texts other
     formats need (GeoJSON in two systems), JSON as text (not parsed and encoded again), and
     the geometry as WKB in the selection's srid (``wkb``: its SQL; None for a table)."""
-    kinds = {field.source: field.kind for field in fields}
+    kinds = {field.source: field.kind for field in fields if not field.sql}
     columns = [f"CAST(q.{name} AS text) AS {name}" if kind == "json" else f"q.{name}"
                for name, kind in kinds.items()]
+    columns += [f"{field.sql} AS {field.name}" for field in fields if field.sql]
     if wkb:
         columns.append(f"{wkb} AS wkb")
     return f"SELECT {', '.join(columns)} FROM ({sql}) AS q {where}"

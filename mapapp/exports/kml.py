@@ -13,12 +13,14 @@ same text stays plain in ``ExtendedData`` (``title``, ``description``) for GIS c
 """
 import dataclasses
 import html
+from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 
 from mapapp.colours import category_colours
 from mapapp.exports import ExportFormat, register
 from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import concern_rows_sql, finding_rows_sql, stream_rows
+from mapapp.i18n import local_time
 
 KINDS = (("findings", "Fundstellen", finding_rows_sql), ("concerns", "Anliegen", concern_rows_sql))
 EXTENDED = ("id", "title", "description", "status", "status_label", "urgency", "accuracy_m", "confirmations",
@@ -56,8 +58,18 @@ def styles(session) -> str:
     return "".join(parts)
 
 
+def utc_text(moment: datetime) -> str:
+    """``2026-03-01T23:30:00Z``: a KML ``<when>`` (XML Schema dateTime in UTC)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def placemark(row) -> str:
-    """One Placemark: category as name, escaped text as description, details as ExtendedData."""
+    """One Placemark: category as name, escaped text as description, details as ExtendedData.
+
+    The time: ``<TimeStamp>`` in UTC (for the time slider) and, for people, a last line of
+    the description in Duisburg time with the zone named ("Erfasst am 02.03.2026, 00:30 MEZ").
+    Children in the order KML 2.2's schema asks: name, description, TimeStamp, styleUrl, ExtendedData.
+    """
     data = "".join(
         f"<Data name={quoteattr(key)}><value>{_text(row[key])}</value></Data>"
         for key in EXTENDED if row[key] is not None
@@ -65,11 +77,15 @@ def placemark(row) -> str:
     description = row["description"]
     if row["title"]:
         description = f"{row['title']}\n{description or ''}".strip()
+    if row["created_at"]:
+        description = f"{description or ''}\nErfasst am {local_time(row['created_at'], lang='de')}".strip()
     parts = [f"<Placemark id={quoteattr(row['kind'] + '-' + row['id'])}>",
-             f"<name>{_text(row['category_label'])}</name>",
-             f"<styleUrl>{_text('#' + style_id(row['kind'], row['category']))}</styleUrl>"]
+             f"<name>{_text(row['category_label'])}</name>"]
     if description:
         parts.append(f"<description>{_text(html.escape(description))}</description>")
+    if row["created_at"]:
+        parts.append(f"<TimeStamp><when>{utc_text(row['created_at'])}</when></TimeStamp>")
+    parts.append(f"<styleUrl>{_text('#' + style_id(row['kind'], row['category']))}</styleUrl>")
     parts.append(f"<ExtendedData>{data}</ExtendedData>{row['kml']}</Placemark>\n")
     return "".join(parts)
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from mapapp.colours import FALLBACK, category_colours
 from mapapp.exports.selection import Selection, rows_sql
-from mapapp.i18n import TIME_ZONE
+from mapapp.i18n import TIME_ZONE, local_time as i18n_local_time
 
 STATUS_DE = {
     "new": "Neu",
@@ -39,8 +39,6 @@ STATUS_DE = {
 }
 THUMBS_PER_ITEM = 3
 LOCAL = ZoneInfo(TIME_ZONE)
-# German names of Duisburg's two zone offsets (Babel and tzdata name them CET/CEST only).
-ZONE_NAMES = {3600: "MEZ", 7200: "MESZ"}
 # The reports' msgids are German and stay untranslated: gettext without a catalogue, i.e.
 # German's plural rule (1 → singular). Swap in a catalogue's ngettext to translate them.
 _ngettext = gettext.NullTranslations().ngettext
@@ -103,9 +101,7 @@ def count_de(n: int, singular: str, plural: str) -> str:
 
 def local_time(moment: datetime) -> str:
     """A moment as people in Duisburg read it, zone named: "12.09.2026, 10:00 MESZ"."""
-    local = moment.astimezone(LOCAL)
-    offset = int(local.utcoffset().total_seconds())
-    return f"{local:%d.%m.%Y, %H:%M} {ZONE_NAMES.get(offset, local.tzname())}"
+    return i18n_local_time(moment, lang="de")
 
 
 def outlines_label(data: ReportData) -> str:

@@ -35,8 +35,11 @@ Never any participant id, nickname, cookie, IP or account data.
 Besides the rows: :func:`answer_rows_sql` (one row per answer to a category question) and
 :func:`walk_rows_sql` (the walks of the selection) for the GIS layers.
 """
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from mapapp import finding_filters
+from mapapp.finding_filters import FindingFilter
 
 WHATS = ("findings", "concerns", "both")
 SRIDS = (25832, 4326)
@@ -56,6 +59,12 @@ class Selection:
     include_photos: bool = False
     include_text: bool = True
     srid: int = 25832
+
+    @property
+    def finding_filter(self) -> FindingFilter:
+        """The filter part, as the map and every other view of findings apply it."""
+        return FindingFilter(walk_id=self.walk_id, categories=self.categories, statuses=self.statuses,
+                             district=self.district, date_from=self.date_from, date_to=self.date_to)
 
     def __post_init__(self):
         if self.what not in WHATS:
@@ -78,31 +87,6 @@ def _geometry_columns(alias: str, srid: int) -> str:
         ST_AsGeoJSON(ST_Transform({g}, {srid}), {digits}) AS geom,
         ST_AsGeoJSON({g}, 7) AS geom_wgs84,
         ST_AsText(ST_Transform({g}, {srid})) AS geom_wkt"""
-
-
-def _filters(selection: Selection, alias: str, *, walk: bool) -> tuple[list[str], dict]:
-    """WHERE clauses and parameters common to both kinds (status handled by the caller)."""
-    where, params = [], {}
-    if walk and selection.walk_id:
-        where.append(f"{alias}.walk_id = CAST(:walk_id AS uuid)")
-        params["walk_id"] = str(selection.walk_id)
-    if selection.district:
-        where.append(
-            "EXISTS (SELECT 1 FROM districts sel_d WHERE sel_d.id IN "
-            f"({alias}.ortsteil_id, {alias}.stadtbezirk_id) "
-            "AND (sel_d.code = :district OR lower(sel_d.name) = lower(:district)))"
-        )
-        params["district"] = selection.district.strip()
-    if selection.categories:
-        where.append(f"{alias}.category_slug = ANY(:categories)")
-        params["categories"] = list(selection.categories)
-    if selection.date_from:
-        where.append(f"{alias}.created_at >= CAST(:date_from AS date)")
-        params["date_from"] = selection.date_from
-    if selection.date_to:
-        where.append(f"{alias}.created_at < CAST(:date_to AS date)")
-        params["date_to"] = selection.date_to + timedelta(days=1)
-    return where, params
 
 
 def _photos(selection: Selection, finding_id: str) -> str:
@@ -148,24 +132,19 @@ def _wrap(inner: str) -> str:
 
 def _finding_where(selection: Selection) -> tuple[list[str], dict]:
     """WHERE clauses of the findings (alias ``f``, its concern ``c``)."""
-    where, params = _filters(selection, "f", walk=True)
-    if selection.statuses:
-        where.append("COALESCE(c.status, f.status) = ANY(:statuses)")
-        params["statuses"] = list(selection.statuses)
-    return where, params
+    where, params = finding_filters.where_sql(selection.finding_filter, "f", concern="c")
+    return [where], params
 
 
 def _concern_where(selection: Selection) -> tuple[list[str], dict]:
     """WHERE clauses of the concerns (alias ``c``); a walk keeps concerns holding one of its findings."""
-    where, params = _filters(selection, "c", walk=False)
-    if selection.walk_id:
-        where.append("EXISTS (SELECT 1 FROM findings wf WHERE wf.concern_id = c.id "
-                     "AND wf.walk_id = CAST(:walk_id AS uuid))")
-        params["walk_id"] = str(selection.walk_id)
-    if selection.statuses:
-        where.append("c.status = ANY(:statuses)")
-        params["statuses"] = list(selection.statuses)
-    return where, params
+    flt = selection.finding_filter
+    where, params = finding_filters.where_sql(replace(flt, walk_id=None), "c", own_status=True)
+    if flt.walk_id:
+        params["walk_id"] = str(flt.walk_id)
+        where += (" AND EXISTS (SELECT 1 FROM findings wf WHERE wf.concern_id = c.id "
+                  "AND wf.walk_id = CAST(:walk_id AS uuid))")
+    return [where], params
 
 
 def count_rows(session, selection: Selection) -> int:
@@ -296,21 +275,13 @@ def walk_rows_sql(selection: Selection) -> tuple[str, dict]:
     ``include_text``), ``starts_at``, ``ends_at``, the districts, ``findings_count``,
     ``route_length_m``, and the meeting point and route as WKB in ``selection.srid``
     (``meeting_wkb``, ``route_wkb``; NULL when not planned). Never the join code."""
-    where, params = [], {"srid": selection.srid}
-    if selection.walk_id:
+    flt = selection.finding_filter
+    days_and_district = FindingFilter(district=flt.district, date_from=flt.date_from, date_to=flt.date_to)
+    where, params = finding_filters.where_sql(days_and_district, "w", created="COALESCE(w.starts_at, w.created_at)")
+    where, params = [where], params | {"srid": selection.srid}
+    if flt.walk_id:
         where.append("w.id = CAST(:walk_id AS uuid)")
-        params["walk_id"] = str(selection.walk_id)
-    if selection.district:
-        where.append(
-            "EXISTS (SELECT 1 FROM districts sel_d WHERE sel_d.id IN (w.ortsteil_id, w.stadtbezirk_id) "
-            "AND (sel_d.code = :district OR lower(sel_d.name) = lower(:district)))")
-        params["district"] = selection.district.strip()
-    if selection.date_from:
-        where.append("COALESCE(w.starts_at, w.created_at) >= CAST(:date_from AS date)")
-        params["date_from"] = selection.date_from
-    if selection.date_to:
-        where.append("COALESCE(w.starts_at, w.created_at) < CAST(:date_to AS date)")
-        params["date_to"] = selection.date_to + timedelta(days=1)
+        params["walk_id"] = str(flt.walk_id)
     description = "w.description" if selection.include_text else "NULL::text"
     sql = f"""
         SELECT w.id::text AS id, w.title, w.topic, {description} AS description, w.starts_at, w.ends_at,

@@ -8,7 +8,7 @@ from flask_babel import format_date, format_decimal, gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp.i18n import text_direction
+from mapapp.i18n import text_direction, zone_abbreviation
 
 bp = Blueprint("join", __name__)
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
@@ -46,15 +46,18 @@ def known_participant(session: Session, participant_id: uuid.UUID | None) -> boo
 
 
 @bp.app_template_filter("walk_when")
-def walk_when(walk: dict) -> str:
-    """"Samstag, 12. September 2026, 12:00–14:00" in Duisburg's time; empty without a start."""
+def walk_when(walk: dict, zone: bool = False) -> str:
+    """"Samstag, 12. September 2026, 12:00–14:00" in Duisburg's time; empty without a start.
+
+    ``zone=True`` names the zone ("… 12:00–14:00 MESZ") where no "Uhr (Duisburger Zeit)" follows.
+    """
     if not walk.get("starts_at"):
         return ""
     starts = _local(walk["starts_at"])
     when = f"{format_date(starts.date(), 'full')}, {starts:%H:%M}"
     if walk.get("ends_at"):
         when += f"–{_local(walk['ends_at']):%H:%M}"
-    return when
+    return f"{when} {zone_abbreviation(starts)}" if zone else when
 
 
 @bp.app_template_filter("coordinates")

@@ -4,7 +4,7 @@ import uuid
 from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from mapapp.db import db
+from mapapp.db import db, read_one
 from mapapp.errors import NotFound
 from mapapp.join import bp, join_url, known_participant, walk_client_config
 from mapapp.join.forms import JoinForm
@@ -24,7 +24,7 @@ def unknown_walk(_err):
 
 def _walk(join_code: str) -> dict:
     try:
-        return walk_detail(db.session, join_code)
+        return read_one(walk_detail, join_code)
     except NotFound:
         raise UnknownWalk() from None
 

@@ -85,15 +85,21 @@ class Settings:
     licence_url: str
     contact: str
     connect_timeout: int
+    pooled: bool = False  # behind PgBouncer (DB_POOLER), which refuses the ``options`` startup parameter
 
 
-def provider_data(database_url: str, connect_timeout: int) -> tuple[dict, dict]:
+def provider_data(database_url: str, connect_timeout: int, pooled: bool = False) -> tuple[dict, dict]:
     """pygeoapi's ``data`` (host, port, database, user, password) and ``options`` (libpq
     connection parameters) from a SQLAlchemy URL; URL query parameters (``sslmode``,
-    ``host`` for a unix socket…) become options."""
+    ``host`` for a unix socket…) become options. Through a pooler there are no per-connection
+    settings: the provider still only reads the public views, but read-only is then the
+    database role's to enforce (docs/scaling.md)."""
     url = make_url(database_url)
     options = {key: value if isinstance(value, str) else value[-1] for key, value in url.query.items()}
-    options["options"] = " ".join(filter(None, [options.get("options"), READ_ONLY]))
+    if pooled:
+        options.pop("options", None)
+    else:
+        options["options"] = " ".join(filter(None, [options.get("options"), READ_ONLY]))
     options.setdefault("connect_timeout", connect_timeout)
     data = {"host": url.host or options.pop("host", None), "port": url.port or 5432, "dbname": url.database,
             "user": url.username, "password": url.password, "search_path": ["public"]}
@@ -131,7 +137,7 @@ def pygeoapi_config(settings: Settings, base_url: str, translate: Callable[[str]
 
     ``translate`` turns a German msgid into ``{language: text}`` for :data:`LANGUAGES`.
     """
-    data, options = provider_data(settings.database_url, settings.connect_timeout)
+    data, options = provider_data(settings.database_url, settings.connect_timeout, settings.pooled)
     return {
         "server": {
             "url": base_url,

@@ -13,9 +13,8 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, redirect, request
 from flask_babel import gettext as _
-from sqlalchemy.engine import make_url
 
-from mapapp.db import db
+from mapapp.db import db, read_database_url
 from mapapp.ogc import bp
 from mapapp.ogc.collections import Settings, districts_bbox
 from mapapp.ogc.feed import PYGEOAPI_LOG, Feed
@@ -27,11 +26,11 @@ def _switch(value) -> bool:
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def _settings(app) -> Settings:
+def _settings(app, database_url: str) -> Settings:
     config = app.config
     lat, lon = config["MAP_CENTER"]
     return Settings(
-        database_url=make_url(config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=False),
+        database_url=database_url,
         include_text=_switch(config["OGC_INCLUDE_TEXT"]),
         default_items=int(config["OGC_DEFAULT_ITEMS"]),
         max_items=int(config["OGC_MAX_ITEMS"]),
@@ -40,14 +39,18 @@ def _settings(app) -> Settings:
         licence_url=config["OGC_LICENCE_URL"],
         contact=config["EXPORT_CONTACT"],
         connect_timeout=int(config["DB_CONNECT_TIMEOUT"]),
+        pooled=bool(config.get("DB_POOLER")),
     )
 
 
 def _feed() -> Feed:
+    """The feed on the read replica while it is usable, else on the primary: one Feed for each."""
     app = current_app._get_current_object()
-    if "ogc" not in app.extensions:
-        app.extensions.setdefault("ogc", Feed(lambda: _settings(app)))
-    return app.extensions["ogc"]
+    database_url = read_database_url()
+    feeds = app.extensions.setdefault("ogc", {})
+    if database_url not in feeds:
+        feeds.setdefault(database_url, Feed(lambda: _settings(app, database_url)))
+    return feeds[database_url]
 
 
 def _api():
@@ -66,6 +69,9 @@ def _answer(function, *args, check_format: bool = True) -> Response:
     """Run one of pygeoapi's API functions for this request (see the module docstring); pygeoapi's
     log records are kept only for a server error."""
     api = _api()
+    # pygeoapi reads on connections of its own: end the app's transaction (the sign-in check, the
+    # feed's settings) first, so that behind a pooler one request holds one server connection.
+    db.session.close()
     with PYGEOAPI_LOG.holding() as outcome:
         response = _run(api, function, args, check_format)
         outcome["status"] = response.status_code

@@ -13,13 +13,17 @@ concern's version and write its audit trail. A switched-off endpoint gets no tra
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp import attributes
 from mapapp.errors import ValidationFailed
+from mapapp.exports.selection import _PEOPLE_SQL as PEOPLE_SQL
 from mapapp.open311.city_client import CityError, CityUncertain, Endpoint, Open311Client
 from mapapp.open311.city_endpoints import get_endpoint
 from mapapp.open311.city_state import STALE_AFTER_SECONDS, change_status, hand_over, mark_stale
@@ -27,6 +31,21 @@ from mapapp.review.concern_queries import TRANSITIONS
 
 DESCRIPTION_MAX_LENGTH = 4000
 BATCH = 50
+# Findings of a concern whose photos stay private (a rejected finding is not the city's business).
+PRIVATE_FINDING_STATUSES = ("rejected",)
+
+
+@dataclass(frozen=True)
+class PublicLinks:
+    """How to build the public URLs the city gets; made by the caller (:mod:`mapapp.open311.city_links`).
+
+    ``photo``: a stored photo's hash → its public, EXIF-free copy. ``concern``: a concern id →
+    its public page, or (``concern_is_page`` False) the public record that stands in for one.
+    """
+
+    photo: Callable[[str], str]
+    concern: Callable[[str], str]
+    concern_is_page: bool = True
 
 
 @dataclass
@@ -122,12 +141,64 @@ class _Claim:
     form: dict
 
 
-def _prepare(session: Session, row) -> dict:
+def merged_answers(session: Session, concern_id, category: str, include_text: bool) -> dict:
+    """The answers of the concern's findings to the category's questions, one value per question.
+
+    A multiple-choice question gets every answer given; any other the most frequent one (on a
+    tie the earliest finding's). Free-text answers only with ``include_text`` (the public-text
+    rule of the exports' ``--no-text`` and the OGC feed), joined when they differ.
+    """
+    questions = {q["code"]: q["datatype"] for q in attributes.questions(session, category)}
+    given = session.execute(text("""
+        SELECT attributes FROM findings WHERE concern_id = :id AND attributes <> '{}'::jsonb
+        ORDER BY created_at, id
+    """), {"id": concern_id}).scalars().all()
+    merged = {}
+    for code, datatype in questions.items():
+        values = [answers[code] for answers in given if answers.get(code) not in (None, "", [])]
+        if not values or (datatype in attributes.TEXT_MAX and not include_text):
+            continue
+        if datatype == "multivaluelist":
+            merged[code] = sorted({item for value in values for item in value})
+        elif datatype in attributes.TEXT_MAX:
+            merged[code] = " / ".join(dict.fromkeys(str(v) for v in values))[:attributes.TEXT_MAX[datatype]]
+        else:
+            merged[code] = Counter(values).most_common(1)[0][0]
+    return merged
+
+
+def _photo(session: Session, concern_id) -> str | None:
+    """The stored hash of the concern's first photo that may be public (as the GeoReport feed shows it)."""
+    return session.execute(text("""
+        SELECT p.stored_sha256 FROM photos p JOIN findings f ON f.id = p.finding_id
+        WHERE f.concern_id = :id AND f.status <> ALL(:private)
+        ORDER BY f.created_at, p.position, p.created_at LIMIT 1
+    """), {"id": concern_id, "private": list(PRIVATE_FINDING_STATUSES)}).scalar()
+
+
+def describe(concern, links: PublicLinks | None) -> str:
+    """The description the city reads: title, summary, how many findings and people, the link back.
+
+    German whatever the organiser's language, as the reports: the city works in German. Title
+    and summary are cut so that the counts and the link always fit DESCRIPTION_MAX_LENGTH.
+    """
+    facts = [f"Funde: {concern.findings} · Personen: {concern.people}"]
+    if links is not None:
+        url = links.concern(str(concern.id))
+        facts.append(f"Öffentliche Seite: {url}" if links.concern_is_page else
+                     f"Öffentlicher Eintrag (eine eigene öffentliche Seite gibt es noch nicht): {url}")
+    tail = "\n\n" + "\n".join(facts)
+    text_part = "\n\n".join(part for part in (concern.title, concern.summary) if part)
+    return text_part[:DESCRIPTION_MAX_LENGTH - len(tail)] + tail
+
+
+def _prepare(session: Session, row, links: PublicLinks | None = None, include_text: bool = False) -> dict:
     """What to POST for the claimed ``row``; CityError when it cannot go (nothing is sent then)."""
     endpoint, service_map, active = get_endpoint(session, row.endpoint_id)
-    concern = session.execute(text("""
-        SELECT title, summary, status, category_slug, ST_Y(geom) AS lat, ST_X(geom) AS lon
-        FROM concerns WHERE id = :id
+    concern = session.execute(text(f"""
+        SELECT c.id, c.title, c.summary, c.status, c.category_slug, ST_Y(c.geom) AS lat, ST_X(c.geom) AS lon,
+               (SELECT count(*) FROM findings f WHERE f.concern_id = c.id) AS findings, {PEOPLE_SQL} AS people
+        FROM concerns c WHERE c.id = :id
     """), {"id": row.concern_id}).one()
     if not active:
         raise CityError("endpoint switched off")
@@ -135,12 +206,15 @@ def _prepare(session: Session, row) -> dict:
         raise CityError(f"category {concern.category_slug!r} has no service_code for this endpoint")
     if "handed_over" not in TRANSITIONS.get(concern.status, ()):
         raise CityError(f"concern is {concern.status!r}, not confirmed")
-    description = "\n\n".join(part for part in (concern.title, concern.summary) if part)
+    photo = _photo(session, concern.id) if links is not None else None
     return {"endpoint": endpoint, "service_code": service_map[concern.category_slug], "lat": concern.lat,
-            "lon": concern.lon, "description": description[:DESCRIPTION_MAX_LENGTH]}
+            "lon": concern.lon, "description": describe(concern, links),
+            "attributes": merged_answers(session, concern.id, concern.category_slug, include_text),
+            "media_url": links.photo(photo) if photo else None}
 
 
-def _claim(session: Session, max_attempts: int, backoff_seconds: float, seen: list, report: SendReport):
+def _claim(session: Session, max_attempts: int, backoff_seconds: float, seen: list, report: SendReport,
+           links: PublicLinks | None = None, include_text: bool = False):
     """Claim the next due submission: mark it ``sending`` and COMMIT before anything is posted.
 
     Returns a :class:`_Claim`, or None when nothing is due. One that cannot go is stored as
@@ -154,7 +228,7 @@ def _claim(session: Session, max_attempts: int, backoff_seconds: float, seen: li
             return None
         seen.append(row.id)
         try:
-            form = _prepare(session, row)
+            form = _prepare(session, row, links, include_text)
         except CityError as err:
             _store_outcome(session, row.id, None, "failed", err.message)
             report.failed[str(row.concern_id)] = err.message
@@ -179,7 +253,7 @@ def _store_outcome(session: Session, submission_id: int, claimed_at, state: str,
     return bool(done)
 
 
-def _store_sent(session: Session, claim: _Claim, answer: dict, user_id: int | None) -> str:
+def _store_sent(session: Session, claim: _Claim, answer: dict, user_id: int | None, actor: str | None) -> str:
     """The city accepted ``claim``: store its id/token and hand the concern over; commit."""
     request_id, token = answer.get("service_request_id"), answer.get("token")
     request_id, token = (str(request_id) if request_id else None), (str(token) if token else None)
@@ -191,14 +265,15 @@ def _store_sent(session: Session, claim: _Claim, answer: dict, user_id: int | No
            "claimed_at": claim.claimed_at}).rowcount
     if mine:
         note = _("An die Stadt gesendet (%(ref)s).", ref=request_id or f"token {token}")
-        hand_over(session, claim.concern_id, note, user_id)
+        hand_over(session, claim.concern_id, note, user_id, actor)
     session.commit()
     return request_id or token
 
 
 def send_pending(session: Session, client: Open311Client, *, max_attempts: int = 5,
-                 backoff_seconds: float = 60, user_id: int | None = None,
-                 stale_after_seconds: float = STALE_AFTER_SECONDS) -> SendReport:
+                 backoff_seconds: float = 60, user_id: int | None = None, actor: str | None = None,
+                 stale_after_seconds: float = STALE_AFTER_SECONDS, links: PublicLinks | None = None,
+                 include_text: bool = False) -> SendReport:
     """Send every queued or failed submission that is due; return what was sent, failed, or is uncertain.
 
     Each is claimed (``sending``, committed) before the POST, so no lock is held while the
@@ -206,10 +281,15 @@ def send_pending(session: Session, client: Open311Client, *, max_attempts: int =
     ``uncertain`` after ``stale_after_seconds`` (:func:`mark_stale`). A definite failure
     waits ``backoff_seconds * 2**(attempts-1)`` and is given up after ``max_attempts``; an
     uncertain one is never re-sent by itself.
+
+    What goes (:func:`_prepare`): the category's ``service_code``, the place, the description
+    (:func:`describe`: title, summary, numbers of findings and people, the link back when
+    ``links`` are given), the findings' answers as ``attribute[...]`` (:func:`merged_answers`;
+    free text only with ``include_text``) and, with ``links``, one public photo as ``media_url``.
     """
     report, seen = SendReport(), []
     report.uncertain.update(dict.fromkeys(mark_stale(session, stale_after_seconds), "interrupted"))
-    while (claim := _claim(session, max_attempts, backoff_seconds, seen, report)) is not None:
+    while (claim := _claim(session, max_attempts, backoff_seconds, seen, report, links, include_text)) is not None:
         try:
             answer = client.post_request(claim.endpoint, **claim.form)
         except CityUncertain as err:
@@ -220,7 +300,7 @@ def send_pending(session: Session, client: Open311Client, *, max_attempts: int =
             _store_outcome(session, claim.submission_id, claim.claimed_at, "failed", err.message)
             report.failed[str(claim.concern_id)] = err.message
             continue
-        report.sent[str(claim.concern_id)] = _store_sent(session, claim, answer, user_id)
+        report.sent[str(claim.concern_id)] = _store_sent(session, claim, answer, user_id, actor)
     return report
 
 
@@ -242,7 +322,8 @@ def _resolve_tokens(session: Session, client: Open311Client, endpoint, endpoint_
     session.commit()
 
 
-def _apply(session: Session, row, answer: dict, report: RefreshReport, user_id: int | None) -> None:
+def _apply(session: Session, row, answer: dict, report: RefreshReport, user_id: int | None,
+           actor: str | None) -> None:
     status = str(answer.get("status") or "")
     session.execute(text(
         "UPDATE city_submissions SET city_status = :status, updated_at = now() WHERE id = :id"
@@ -254,12 +335,12 @@ def _apply(session: Session, row, answer: dict, report: RefreshReport, user_id: 
                               {"id": row.concern_id}).scalar()
     if current == "handed_over":
         note = answer.get("status_notes") or _("Von der Stadt als erledigt gemeldet.")
-        change_status(session, row.concern_id, current, "resolved", str(note), user_id)
+        change_status(session, row.concern_id, current, "resolved", str(note), user_id, actor)
         report.resolved.append(str(row.concern_id))
 
 
 def _refresh_endpoint(session: Session, client: Open311Client, endpoint_id: int, report: RefreshReport,
-                      user_id: int | None) -> None:
+                      user_id: int | None, actor: str | None) -> None:
     endpoint, _map, _active = get_endpoint(session, endpoint_id)
     _resolve_tokens(session, client, endpoint, endpoint_id)
     rows = session.execute(text("""
@@ -274,12 +355,12 @@ def _refresh_endpoint(session: Session, client: Open311Client, endpoint_id: int,
         for answer in client.get_requests(endpoint, list(batch)):
             row = batch.get(str(answer.get("service_request_id")))
             if row is not None:
-                _apply(session, row, answer, report, user_id)
+                _apply(session, row, answer, report, user_id, actor)
         session.commit()
 
 
 def refresh_statuses(session: Session, client: Open311Client, *, user_id: int | None = None,
-                     stale_after_seconds: float = STALE_AFTER_SECONDS) -> RefreshReport:
+                     actor: str | None = None, stale_after_seconds: float = STALE_AFTER_SECONDS) -> RefreshReport:
     """Fetch the city's status of every sent, not yet resolved concern; ``closed`` → ``resolved``.
 
     The city's ``status_notes`` become the note of the audit entry. An endpoint that cannot
@@ -294,7 +375,7 @@ def refresh_statuses(session: Session, client: Open311Client, *, user_id: int | 
     """)).scalars().all()
     for endpoint_id in endpoint_ids:
         try:
-            _refresh_endpoint(session, client, endpoint_id, report, user_id)
+            _refresh_endpoint(session, client, endpoint_id, report, user_id, actor)
         except CityError as err:
             session.rollback()
             report.errors.append(err.message)
@@ -311,6 +392,7 @@ def overview(session: Session) -> list[dict]:
         SELECT c.id, c.title, c.status, c.category_slug, k.label_de AS category_label,
                s.state, s.attempts, s.last_error, s.service_request_id, s.token, s.city_status,
                s.sent_at, s.claimed_at, e.name AS endpoint,
+               CASE WHEN s.city_status IS NOT NULL THEN s.updated_at END AS status_checked_at,
                CASE WHEN s.state = 'failed'
                     THEN s.updated_at + make_interval(secs => 60 * power(2, s.attempts - 1)) END
                    AS next_attempt_at

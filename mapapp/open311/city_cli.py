@@ -2,6 +2,8 @@
 import click
 from flask.cli import AppGroup
 
+from mapapp.cli_actor import as_option, resolve
+
 city = AppGroup("city", help="Send concerns to the city's Open311 endpoint and follow their status.")
 
 
@@ -50,20 +52,34 @@ def _endpoint_id(session, wanted):
 @click.option("--max-attempts", default=5, show_default=True)
 @click.option("--stale-after", default=600, show_default=True,
               help="Seconds after which a row still 'sending' is marked uncertain (its sender died).")
-def send(concern_ids, endpoint, max_attempts, stale_after):
-    """Queue the given concerns, then send everything queued or due for a retry."""
+@as_option
+def send(concern_ids, endpoint, max_attempts, stale_after, as_user):
+    """Queue the given concerns, then send everything queued or due for a retry.
+
+    The city gets photo and page links only when MAPAPP_PUBLIC_BASE_URL is set (there is no
+    request to take the host from here).
+    """
+    from flask import current_app
+
     from mapapp.db import db
     from mapapp.errors import DomainError
     from mapapp.open311 import city as domain
     from mapapp.open311.city_client import Open311Client
+    from mapapp.open311.city_links import public_links
 
+    actor = resolve(db.session, as_user)
     try:
         if concern_ids:
             queued = domain.queue_concerns(db.session, _endpoint_id(db.session, endpoint), concern_ids)
             for concern_id, reason in queued.skipped.items():
                 click.echo(f"skipped {concern_id}: {reason}", err=True)
-        report = domain.send_pending(db.session, Open311Client(), max_attempts=max_attempts,
-                                     stale_after_seconds=stale_after)
+        with public_links() as links:
+            if links is None:
+                click.echo("no MAPAPP_PUBLIC_BASE_URL: sending without photo and page links", err=True)
+            report = domain.send_pending(
+                db.session, Open311Client(), max_attempts=max_attempts, stale_after_seconds=stale_after,
+                user_id=actor.user_id, actor=actor.name, links=links,
+                include_text=bool(current_app.config.get("CITY_OPEN311_INCLUDE_TEXT", False)))
     except DomainError as exc:
         raise _fail(exc) from None
     for concern_id, ref in report.sent.items():
@@ -79,13 +95,16 @@ def send(concern_ids, endpoint, max_attempts, stale_after):
 @city.command("refresh")
 @click.option("--stale-after", default=600, show_default=True,
               help="Seconds after which a row still 'sending' is marked uncertain (its sender died).")
-def refresh(stale_after):
+@as_option
+def refresh(stale_after, as_user):
     """Fetch the city's status of sent concerns; closed ones become resolved."""
     from mapapp.db import db
     from mapapp.open311 import city as domain
     from mapapp.open311.city_client import Open311Client
 
-    report = domain.refresh_statuses(db.session, Open311Client(), stale_after_seconds=stale_after)
+    actor = resolve(db.session, as_user)
+    report = domain.refresh_statuses(db.session, Open311Client(), stale_after_seconds=stale_after,
+                                     user_id=actor.user_id, actor=actor.name)
     for concern_id in report.uncertain:
         click.echo(f"uncertain {concern_id}: sending was interrupted (check with the city)", err=True)
     for concern_id, status in report.updated.items():
@@ -119,14 +138,16 @@ def status():
 @city.command("mark-sent")
 @click.argument("concern_id")
 @click.argument("service_request_id")
-def mark_sent(concern_id, service_request_id):
+@as_option
+def mark_sent(concern_id, service_request_id, as_user):
     """An uncertain send DID reach the city: store its SERVICE_REQUEST_ID and hand the concern over."""
     from mapapp.db import db
     from mapapp.errors import DomainError
     from mapapp.open311 import city_state
 
     try:
-        city_state.mark_sent(db.session, concern_id, service_request_id)
+        actor = resolve(db.session, as_user)
+        city_state.mark_sent(db.session, concern_id, service_request_id, actor.user_id, actor.name)
     except DomainError as exc:
         raise _fail(exc) from None
     click.echo(f"{concern_id}: marked as sent ({service_request_id})")
@@ -134,14 +155,16 @@ def mark_sent(concern_id, service_request_id):
 
 @city.command("send-again")
 @click.argument("concern_id")
-def send_again(concern_id):
+@as_option
+def send_again(concern_id, as_user):
     """An uncertain send did NOT reach the city (you checked): queue it again for `mapapp city send`."""
     from mapapp.db import db
     from mapapp.errors import DomainError
     from mapapp.open311 import city_state
 
     try:
-        city_state.send_again(db.session, concern_id)
+        actor = resolve(db.session, as_user)
+        city_state.send_again(db.session, concern_id, actor.user_id, actor.name)
     except DomainError as exc:
         raise _fail(exc) from None
     click.echo(f"{concern_id}: queued again; run `mapapp city send`")

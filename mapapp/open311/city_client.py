@@ -67,6 +67,17 @@ def _error_text(body: bytes) -> str | None:
     return "; ".join(parts) or None
 
 
+def attribute_fields(attributes: dict) -> list[tuple[str, str]]:
+    """``{"damage": ["potholes", "roots"], "floors": 2}`` → the form fields of GeoReport v2."""
+    fields = []
+    for code, value in attributes.items():
+        if isinstance(value, list):
+            fields += [(f"attribute[{code}][]", str(item)) for item in value]
+        else:
+            fields.append((f"attribute[{code}]", str(value)))
+    return fields
+
+
 class Open311Client:
     """Talks to one city endpoint per call; ``timeout`` (seconds) bounds every request."""
 
@@ -99,14 +110,21 @@ class Open311Client:
         return data
 
     def post_request(self, endpoint: Endpoint, *, service_code: str, lat: float, lon: float,
-                     description: str) -> dict:
-        """POST a service request; return the city's answer (``service_request_id`` and/or ``token``)."""
+                     description: str, attributes: dict | None = None, media_url: str | None = None) -> dict:
+        """POST a service request; return the city's answer (``service_request_id`` and/or ``token``).
+
+        ``attributes`` (code → value, a list for a multivaluelist) go as ``attribute[code]`` and
+        ``attribute[code][]`` as the spec's service definitions ask.
+        """
         form = {"api_key": endpoint.api_key, "service_code": service_code,
                 "lat": f"{lat:.7f}", "long": f"{lon:.7f}", "description": description}
         if endpoint.jurisdiction_id:
             form["jurisdiction_id"] = endpoint.jurisdiction_id
+        if media_url:
+            form["media_url"] = media_url
+        fields = list(form.items()) + attribute_fields(attributes or {})
         request = urllib.request.Request(
-            endpoint.url("requests.json"), data=urllib.parse.urlencode(form).encode(), method="POST",
+            endpoint.url("requests.json"), data=urllib.parse.urlencode(fields).encode(), method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         answers = self._call(request)

@@ -11,6 +11,7 @@ from mapapp.db import db
 from mapapp.errors import DomainError
 from mapapp.open311 import city, city_endpoints, city_state
 from mapapp.open311.city_client import Open311Client
+from mapapp.open311.city_links import public_links
 
 bp = Blueprint("city", __name__, url_prefix="/organiser/city")
 
@@ -22,6 +23,12 @@ def _client() -> Open311Client:
 def _stale_after() -> float:
     """Seconds after which a row still 'sending' counts as abandoned (must exceed the client timeout)."""
     return current_app.config.get("CITY_OPEN311_STALE_AFTER", city_state.STALE_AFTER_SECONDS)
+
+
+def _sending() -> dict:
+    """What ``send_pending`` needs besides the session: the public links and the free-text rule."""
+    with public_links() as links:
+        return {"links": links, "include_text": bool(current_app.config.get("CITY_OPEN311_INCLUDE_TEXT", False))}
 
 
 def _flash_sent(report) -> None:
@@ -78,7 +85,7 @@ def send():
     for concern_id, reason in queued.skipped.items():
         flash(_("Nicht gesendet (%(id)s): %(reason)s", id=concern_id[:8], reason=reason), "error")
     _flash_sent(city.send_pending(db.session, _client(), user_id=current_user.id,
-                                  stale_after_seconds=_stale_after()))
+                                  stale_after_seconds=_stale_after(), **_sending()))
     return redirect(url_for("city.index"))
 
 
@@ -121,7 +128,7 @@ def send_again(concern_id):
         flash(err.message, "error")
         return redirect(url_for("city.index"))
     _flash_sent(city.send_pending(db.session, _client(), user_id=current_user.id,
-                                  stale_after_seconds=_stale_after()))
+                                  stale_after_seconds=_stale_after(), **_sending()))
     return redirect(url_for("city.index"))
 
 

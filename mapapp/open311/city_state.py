@@ -22,31 +22,32 @@ STALE_AFTER_SECONDS = 600
 
 
 def change_status(session: Session, concern_id, from_status: str, to_status: str, note: str | None,
-                  user_id: int | None) -> None:
+                  user_id: int | None, actor: str | None = None) -> None:
     """Move the concern and write its audit entry, as :func:`mapapp.review.concerns.change_status` does."""
     session.execute(text("""
         UPDATE concerns SET status = :to, version = version + 1, updated_at = now() WHERE id = :id
     """), {"to": to_status, "id": concern_id})
-    add_event(session, concern_id, "status_changed", note, user_id, from_status, to_status)
+    add_event(session, concern_id, "status_changed", note, user_id, from_status, to_status, actor=actor)
 
 
 def add_event(session: Session, concern_id, action: str, note: str | None, user_id: int | None,
-              from_status: str | None = None, to_status: str | None = None) -> None:
+              from_status: str | None = None, to_status: str | None = None, actor: str | None = None) -> None:
+    """Write one audit entry; ``actor`` names who acted on the command line ("cli:maria")."""
     session.execute(text("""
-        INSERT INTO concern_events (concern_id, user_id, action, from_status, to_status, note)
-        VALUES (:id, :user_id, :action, :from_status, :to_status, :note)
-    """), {"id": concern_id, "user_id": user_id, "action": action, "from_status": from_status,
+        INSERT INTO concern_events (concern_id, user_id, actor, action, from_status, to_status, note)
+        VALUES (:id, :user_id, :actor, :action, :from_status, :to_status, :note)
+    """), {"id": concern_id, "user_id": user_id, "actor": actor, "action": action, "from_status": from_status,
            "to_status": to_status, "note": note})
 
 
-def hand_over(session: Session, concern_id, note: str, user_id: int | None) -> None:
+def hand_over(session: Session, concern_id, note: str, user_id: int | None, actor: str | None = None) -> None:
     """The city has the concern: move it to ``handed_over`` if its status allows, else just note it."""
     current = session.execute(text("SELECT status FROM concerns WHERE id = :id FOR UPDATE"),
                               {"id": concern_id}).scalar()
     if "handed_over" in TRANSITIONS.get(current, ()):
-        change_status(session, concern_id, current, "handed_over", note, user_id)
+        change_status(session, concern_id, current, "handed_over", note, user_id, actor)
     else:
-        add_event(session, concern_id, "city_sent", note, user_id)
+        add_event(session, concern_id, "city_sent", note, user_id, actor=actor)
 
 
 def mark_stale(session: Session, stale_after_seconds: float = STALE_AFTER_SECONDS) -> list[str]:
@@ -82,7 +83,8 @@ def _uncertain(session: Session, concern_id) -> tuple[uuid.UUID, object]:
     return concern_uuid, row
 
 
-def mark_sent(session: Session, concern_id, service_request_id: str, user_id: int | None = None) -> None:
+def mark_sent(session: Session, concern_id, service_request_id: str, user_id: int | None = None,
+              actor: str | None = None) -> None:
     """The organiser found the request at the city: store its id and hand the concern over; commit."""
     service_request_id = (service_request_id or "").strip()
     if not service_request_id:
@@ -95,11 +97,11 @@ def mark_sent(session: Session, concern_id, service_request_id: str, user_id: in
         WHERE id = :id
     """), {"id": row.id, "rid": service_request_id[:200]})
     note = _("Versand geklärt: Die Stadt hat die Meldung erhalten (%(ref)s).", ref=service_request_id[:200])
-    hand_over(session, concern_uuid, note, user_id)
+    hand_over(session, concern_uuid, note, user_id, actor)
     session.commit()
 
 
-def send_again(session: Session, concern_id, user_id: int | None = None) -> None:
+def send_again(session: Session, concern_id, user_id: int | None = None, actor: str | None = None) -> None:
     """The organiser confirmed with the city that it did not arrive: queue it again; commit."""
     concern_uuid, row = _uncertain(session, concern_id)
     session.execute(text("""
@@ -108,5 +110,5 @@ def send_again(session: Session, concern_id, user_id: int | None = None) -> None
     """), {"id": row.id})
     note = _("Versand geklärt: Laut Organisationsteam ist die Meldung nicht bei der Stadt angekommen; "
              "sie wird erneut gesendet.")
-    add_event(session, concern_uuid, "city_send_again", note, user_id)
+    add_event(session, concern_uuid, "city_send_again", note, user_id, actor=actor)
     session.commit()

@@ -2,19 +2,22 @@
 import click
 from flask.cli import AppGroup
 
+from mapapp.cli_actor import as_option, resolve
+
 apikeys = AppGroup("apikeys", help="API keys of Open311 clients (POST /open311/v2/requests).")
 
 
 @apikeys.command("create")
 @click.argument("name")
-def apikeys_create(name):
+@as_option
+def apikeys_create(name, as_user):
     """Issue a key for NAME; it is printed once and only its hash is kept."""
     from mapapp.db import db
     from mapapp.errors import ValidationFailed
     from mapapp.open311 import apikeys as domain
 
     try:
-        info, key = domain.create_key(db.session, name)
+        info, key = domain.create_key(db.session, name, resolve(db.session, as_user).user_id)
     except ValidationFailed as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"created key {info.id} '{info.name}' (shown once, store it now):", err=True)

@@ -5,7 +5,7 @@ from flask import Response, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from mapapp.db import db
+from mapapp.db import db, read_one, read_session
 from mapapp.errors import DomainError
 from mapapp.open311 import apikeys, bp, service_requests, services, submit, xmlout
 from mapapp.public_urls import public_root, public_url
@@ -67,24 +67,24 @@ def discovery(fmt):
 
 @bp.get(f"/services.{FMT}")
 def services_list(fmt):
-    return answer(fmt, services.list_services(db.session, request.args.get("locale")), "services")
+    return answer(fmt, services.list_services(read_session(), request.args.get("locale")), "services")
 
 
 @bp.get(f"/services/<code>.{FMT}")
 def service_definition(code, fmt):
-    return answer(fmt, services.service_definition(db.session, code, request.args.get("locale")),
+    return answer(fmt, services.service_definition(read_session(), code, request.args.get("locale")),
                   "service_definition")
 
 
 @bp.get(f"/requests.{FMT}")
 def requests_list(fmt):
     query = service_requests.parse_query(request.args)
-    return answer(fmt, service_requests.list_requests(db.session, query, _base_url()), "service_requests")
+    return answer(fmt, service_requests.list_requests(read_session(), query, _base_url()), "service_requests")
 
 
 @bp.get(f"/requests/<request_id>.{FMT}")
 def request_detail(request_id, fmt):
-    found = service_requests.get_request(db.session, request_id, _base_url(), request.args.get("locale"))
+    found = read_one(service_requests.get_request, request_id, _base_url(), request.args.get("locale"))
     return answer(fmt, [found], "service_requests")
 
 

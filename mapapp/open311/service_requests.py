@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -18,7 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp import finding_filters
 from mapapp.errors import BadRequest, NotFound
+from mapapp.finding_filters import FindingFilter
 
 OPEN = ("new", "in_review", "confirmed", "handed_over")
 CLOSED = ("resolved", "rejected", "duplicate")
@@ -32,18 +34,20 @@ WITH items AS (
            k.geom, k.ortsteil_id, k.stadtbezirk_id, k.created_at, k.updated_at,
            k.public_message AS status_notes,
            (SELECT p.stored_sha256 FROM photos p JOIN findings pf ON pf.id = p.finding_id
-            WHERE pf.concern_id = k.id ORDER BY pf.created_at, p.position, p.created_at LIMIT 1) AS photo
+            WHERE pf.concern_id = k.id ORDER BY pf.created_at, p.position, p.created_at LIMIT 1) AS photo,
+           NULL AS address_string, NULL AS media_url
     FROM concerns k
     UNION ALL
     SELECT f.id, f.status, f.category_slug, f.description, ST_PointOnSurface(f.geom),
            f.ortsteil_id, f.stadtbezirk_id, f.created_at, f.updated_at, NULL,
            (SELECT p.stored_sha256 FROM photos p WHERE p.finding_id = f.id
-            ORDER BY p.position, p.created_at LIMIT 1)
+            ORDER BY p.position, p.created_at LIMIT 1),
+           f.address_string, f.media_url
     FROM findings f WHERE f.concern_id IS NULL
 )
 SELECT i.id, i.status, i.status_notes, i.category_slug, c.label_de, c.label_en, i.description,
        i.created_at, i.updated_at, o.name AS ortsteil, s.name AS stadtbezirk,
-       ST_Y(i.geom) AS lat, ST_X(i.geom) AS lon, i.photo
+       ST_Y(i.geom) AS lat, ST_X(i.geom) AS lon, i.photo, i.address_string, i.media_url
 FROM items i
 JOIN categories c ON c.slug = i.category_slug
 LEFT JOIN districts o ON o.id = i.ortsteil_id
@@ -66,15 +70,31 @@ class RequestQuery:
     locale: str | None = None
 
 
-def parse_datetime(value: str | None, name: str) -> datetime | None:
-    """Read an ISO 8601 / W3C datetime (or date); a value without offset is Duisburg local time."""
+def parse_datetime(value: str | None, name: str, *, end: bool = False) -> datetime | None:
+    """Read an ISO 8601 / W3C datetime (or date); a value without offset is Duisburg local time.
+
+    A date alone is a whole Duisburg day, as in every other filter of findings
+    (mapapp/finding_filters.py): as ``end`` it reaches to the last moment of that day.
+    """
     if not value:
         return None
+    text_value = value.strip().replace(" ", "+")
     try:
-        parsed = datetime.fromisoformat(value.strip().replace(" ", "+"))
+        parsed = datetime.fromisoformat(text_value)
     except ValueError:
         raise BadRequest(_("%(name)s ist kein Datum nach ISO 8601.", name=name), {name: value}) from None
+    if end and _is_day(text_value):
+        next_day = datetime.combine(parsed.date() + timedelta(days=1), time(), tzinfo=LOCAL)
+        return next_day - timedelta(microseconds=1)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_query(args) -> RequestQuery:
@@ -92,7 +112,7 @@ def parse_query(args) -> RequestQuery:
     codes = [c.strip() for c in (args.get("service_code") or "").split(",") if c.strip()]
     return RequestQuery(ids=ids, service_codes=codes, status=status,
                         start=parse_datetime(args.get("start_date"), "start_date"),
-                        end=parse_datetime(args.get("end_date"), "end_date"), locale=args.get("locale"))
+                        end=parse_datetime(args.get("end_date"), "end_date", end=True), locale=args.get("locale"))
 
 
 def date_range(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
@@ -121,14 +141,10 @@ def _where(query: RequestQuery) -> tuple[str, dict]:
     if query.ids:
         return "i.id = ANY(:ids)", {"ids": query.ids}
     start, end = date_range(query.start, query.end)
-    clauses, params = ["i.created_at >= :start", "i.created_at <= :end"], {"start": start, "end": end}
-    if query.service_codes:
-        clauses.append("i.category_slug = ANY(:codes)")
-        params["codes"] = query.service_codes
-    if query.status:
-        clauses.append("i.status = ANY(:statuses)")
-        params["statuses"] = list(OPEN if query.status == "open" else CLOSED)
-    return " AND ".join(clauses), params
+    statuses = {None: (), "open": OPEN, "closed": CLOSED}[query.status]
+    where, params = finding_filters.where_sql(
+        FindingFilter(categories=query.service_codes, statuses=statuses), "i", own_status=True)
+    return f"i.created_at >= :start AND i.created_at <= :end AND {where}", params | {"start": start, "end": end}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -137,7 +153,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def _as_request(row, base_url: str, locale: str | None, agency: str | None) -> dict:
     english = (locale or "").lower().startswith("en")
-    address = ", ".join(part for part in (row["ortsteil"], row["stadtbezirk"]) if part) or None
+    address = row["address_string"] or ", ".join(part for part in (row["ortsteil"], row["stadtbezirk"]) if part) or None
     return {
         "service_request_id": str(row["id"]),
         "status": "closed" if row["status"] in CLOSED else "open",
@@ -155,7 +171,7 @@ def _as_request(row, base_url: str, locale: str | None, agency: str | None) -> d
         "zipcode": None,
         "lat": round(row["lat"], 7),
         "long": round(row["lon"], 7),
-        "media_url": f"{base_url.rstrip('/')}/photos/{row['photo']}/web.jpg" if row["photo"] else None,
+        "media_url": f"{base_url.rstrip('/')}/photos/{row['photo']}/web.jpg" if row["photo"] else row["media_url"],
     }
 
 

@@ -1,24 +1,30 @@
 """POST requests: turn a GeoReport form into a finding.
 
 Personal fields a GeoReport client may send (email, first_name, last_name, phone,
-device_id, account_id, address_id, media_url) are read by nobody and stored nowhere:
-findings are anonymous, and we keep it that way for API clients too.
+device_id, account_id, address_id) are read by nobody and stored nowhere: findings are
+anonymous, and we keep it that way for API clients too. ``address_string`` and
+``media_url`` describe the matter, not the person: they are kept with the finding as text
+(length-limited; the URL must be http or https and is never fetched) and shown in the
+GeoReport answers and on the review page.
 """
 from __future__ import annotations
 
 import math
 import re
 import uuid
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp import attributes, findings
 from mapapp.errors import BadRequest, ValidationFailed
 
 ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
-DISCARDED_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id",
-                    "address_id", "media_url")
+DISCARDED_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id", "address_id")
+ADDRESS_MAX_LENGTH = 250
+MEDIA_URL_MAX_LENGTH = 2000
 
 
 def _coordinate(form, name: str, low: float, high: float) -> float:
@@ -59,6 +65,36 @@ def read_answers(session: Session, category: str, form) -> dict:
     return answers
 
 
+def address_string(form) -> str | None:
+    """The client's ``address_string``: trimmed, one line, at most ADDRESS_MAX_LENGTH characters."""
+    value = " ".join((form.get("address_string") or "").split())
+    if len(value) > ADDRESS_MAX_LENGTH:
+        raise BadRequest(_("address_string ist zu lang (höchstens %(n)s Zeichen).", n=ADDRESS_MAX_LENGTH),
+                         {"address_string": value[:40] + "…"})
+    return value or None
+
+
+def media_url(form) -> str | None:
+    """The client's ``media_url``: an absolute http(s) URL of at most MEDIA_URL_MAX_LENGTH characters.
+
+    Kept as text for people to open; we never fetch it (no requests to addresses a client names).
+    """
+    value = (form.get("media_url") or "").strip()
+    if not value:
+        return None
+    if len(value) > MEDIA_URL_MAX_LENGTH:
+        raise BadRequest(_("media_url ist zu lang (höchstens %(n)s Zeichen).", n=MEDIA_URL_MAX_LENGTH),
+                         {"media_url": value[:40] + "…"})
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname \
+            or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise BadRequest(_("media_url muss eine http- oder https-Adresse sein."), {"media_url": value[:80]})
+    return value
+
+
 def new_finding(session: Session, form) -> findings.NewFinding:
     """Build the finding a POST asks for; refuse a request without coordinates (address alone is not enough)."""
     category = (form.get("service_code") or "").strip()
@@ -74,8 +110,17 @@ def new_finding(session: Session, form) -> findings.NewFinding:
     return findings.NewFinding(
         id=uuid.uuid4(), category=category, geometry=findings.point_geometry(lat, lon),
         description=description, attributes=read_answers(session, category, form),
-        geometry_fields=("lat", "long"),
+        geometry_fields=("lat", "long"), address_string=address_string(form), media_url=media_url(form),
     )
+
+
+def client_fields(session: Session, finding_ids) -> dict[str, dict]:
+    """``address_string`` and ``media_url`` of those findings that have one, by finding id (text)."""
+    rows = session.execute(text("""
+        SELECT id::text AS id, address_string, media_url FROM findings
+        WHERE id = ANY(CAST(:ids AS uuid[])) AND (address_string IS NOT NULL OR media_url IS NOT NULL)
+    """), {"ids": [str(i) for i in finding_ids]}).mappings()
+    return {row["id"]: dict(row) for row in rows}
 
 
 def submit(session: Session, form) -> str:

@@ -11,6 +11,7 @@ from mapapp.db import db
 from mapapp.exports import load_formats
 from mapapp.exports.jobs import get_job, job_path
 from mapapp.exports.runner import export_dir
+from mapapp.i18n import local_time
 from mapapp.organiser import bp
 
 
@@ -46,6 +47,7 @@ def job_view(job: dict) -> dict:
         "file_name": job["file_name"] if done else None, "size_bytes": job["size_bytes"] if done else None,
         "created_at": job["created_at"].isoformat() if job["created_at"] else None,
         "finished_at": job["finished_at"].isoformat() if job["finished_at"] else None,
+        "created_at_local": local_time(job["created_at"]), "finished_at_local": local_time(job["finished_at"]),
         "url": url_for("organiser.export_job", job_id=job["id"]),
         "download_url": url_for("organiser.export_job_download", job_id=job["id"]) if done else None,
     }

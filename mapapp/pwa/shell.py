@@ -59,9 +59,27 @@ def version(files: list[Path], extra: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
-def render_worker(source: str, version_tag: str, precache: list[str], pages: list[str]) -> str:
-    """Put the version and the URL lists into the worker's ``const CONFIG = …;`` line."""
-    config = json.dumps({"version": version_tag, "precache": precache, "pages": pages}, separators=(",", ":"))
+def tile_pattern(template: str) -> str:
+    """A regular expression (JavaScript syntax) for the absolute URLs of a Leaflet tile template.
+
+    ``{z}``, ``{x}``, ``{y}`` (and ``{-y}``) match numbers, ``{s}`` a subdomain, ``{r}`` an optional
+    ``@2x``; other placeholders any path segment text. A template ending in ``{y}`` (the self-hosted
+    ``/basemap/{z}/{x}/{y}``) also admits a file extension after it.
+    """
+    parts = re.split(r"(\{[^}]*\})", template)
+    placeholders = {"{z}": r"\d+", "{x}": r"\d+", "{y}": r"\d+", "{-y}": r"\d+", "{s}": r"[a-z0-9-]+",
+                    "{r}": r"(?:@2x)?"}
+    pattern = "".join(placeholders.get(part, r"[^/?#]*") if part.startswith("{") else re.escape(part)
+                      for part in parts)
+    if template.endswith("{y}"):
+        pattern += r"(?:\.[a-z0-9]+)?"
+    return f"^{pattern}$"
+
+
+def render_worker(source: str, version_tag: str, precache: list[str], pages: list[str], **settings) -> str:
+    """Put the version, the URL lists and further ``settings`` into the worker's ``const CONFIG = …;`` line."""
+    config = json.dumps({"version": version_tag, "precache": precache, "pages": pages, **settings},
+                        separators=(",", ":"))
     rendered, count = CONFIG_LINE.subn(lambda _: f"const CONFIG = {config};", source, count=1)
     if count != 1:
         raise ValueError("sw.js has no `const CONFIG = …;` line to fill in")

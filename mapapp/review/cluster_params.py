@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp.errors import ValidationFailed
-from mapapp.finding_filters import parse_day
-from mapapp.models import CONCERN_STATUSES
+from mapapp import finding_filters
+from mapapp.finding_filters import FindingFilter, read_filter
 
 EPS_RANGE = (1, 500)
 MIN_RANGE = (1, 50)
@@ -40,49 +40,34 @@ def _list(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
-def _check_known(session: Session, parsed: dict, errors: dict) -> None:
+def _check_known(session: Session, flt: FindingFilter, errors: dict) -> None:
     """Refuse a walk, district or category that does not exist (a typo would show nothing)."""
-    known = session.execute(text("""
+    known = session.execute(text(f"""
         SELECT EXISTS (SELECT 1 FROM walks WHERE id = CAST(:walk AS uuid)) AS walk,
-               EXISTS (SELECT 1 FROM districts WHERE code = :district OR name = :district) AS district,
+               EXISTS (SELECT 1 FROM districts d WHERE d.id IN ({finding_filters.named_district()})) AS district,
                ARRAY(SELECT slug FROM categories WHERE slug = ANY(:categories)) AS categories
-    """), {"walk": parsed["walk_id"], "district": parsed["district"], "categories": parsed["categories"] or []}
-    ).one()
-    if parsed["walk_id"] is not None and not known.walk:
+    """), {"walk": flt.walk_id, "district": flt.district, "categories": list(flt.categories)}).one()
+    if flt.walk_id is not None and not known.walk:
         errors["walk"] = _("Unbekannter Rundgang.")
-    if parsed["district"] is not None and not known.district:
+    if flt.district is not None and not known.district:
         errors["district"] = _("Diesen Ortsteil oder Stadtbezirk gibt es nicht.")
-    unknown = sorted(set(parsed["categories"] or []) - set(known.categories))
+    unknown = sorted(set(flt.categories) - set(known.categories))
     if unknown:
         errors["category"] = _("Unbekannte Kategorie „%(slug)s“.", slug=", ".join(unknown))
 
 
 def parse_cluster_args(session: Session, args: Mapping[str, str]) -> dict:
-    """``eps``, ``min``, ``walk``, ``district``, ``category``, ``status``, ``from``, ``to``,
-    ``in_concern`` → keyword arguments of ``find_clusters``; raise ValidationFailed naming
-    every wrong parameter."""
+    """``eps``, ``min``, ``in_concern`` and the finding filter (mapapp/finding_filters.py) →
+    keyword arguments of ``find_clusters``; raise ValidationFailed naming every wrong parameter."""
     errors: dict[str, str] = {}
+    flt = read_filter(args, errors)
     parsed = {
         "eps_m": _number(args.get("eps"), float, DEFAULT_EPS, EPS_RANGE, errors, "eps"),
         "min_points": _number(args.get("min"), int, DEFAULT_MIN, MIN_RANGE, errors, "min"),
-        "walk_id": None,
-        "district": (args.get("district") or "").strip() or None,
-        "categories": _list(args.get("category")) or None,
-        "statuses": _list(args.get("status")) or None,
-        "date_from": parse_day(args.get("from"), "from", errors),
-        "date_to": parse_day(args.get("to"), "to", errors),
+        "filter": flt,
         "include_in_concern": (args.get("in_concern") or "").strip().lower() in {"1", "true", "yes"},
     }
-    if (args.get("walk") or "").strip():
-        try:
-            parsed["walk_id"] = uuid.UUID(args["walk"].strip())
-        except ValueError:
-            errors["walk"] = _("Unbekannter Rundgang.")
-    if parsed["statuses"] and set(parsed["statuses"]) - set(CONCERN_STATUSES):
-        errors["status"] = _("Bitte nur diese Status angeben: %(names)s.", names=", ".join(CONCERN_STATUSES))
-    if parsed["date_from"] and parsed["date_to"] and parsed["date_from"] > parsed["date_to"]:
-        errors["to"] = _("Das Ende des Zeitraums liegt vor seinem Anfang.")
-    _check_known(session, parsed, errors)
+    _check_known(session, flt, errors)
     if errors:
         raise ValidationFailed(_("Bitte die markierten Angaben prüfen."), errors)
     return parsed

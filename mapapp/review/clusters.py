@@ -10,8 +10,7 @@ and tests call the same functions.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -19,50 +18,41 @@ from sqlalchemy.orm import Session
 from mapapp.db import tune_for_aggregates
 from mapapp.findings import FEATURE_SQL, FROM_SQL
 from mapapp import finding_filters
+from mapapp.finding_filters import FindingFilter
 
 HULL_PADDING_M = 8
 
 
 @dataclass(frozen=True)
 class ClusterQuery:
-    """Which findings to cluster and how; every filter optional (``None`` = no restriction)."""
+    """Which findings to cluster and how; ``visible_categories`` None = all the viewer may see."""
 
     eps_m: float = 40
     min_points: int = 2
-    walk_id: uuid.UUID | None = None
-    district: str | None = None
-    categories: list[str] | None = None
-    statuses: list[str] | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    visible_categories: list[str] | None = None
+    filter: FindingFilter = field(default_factory=FindingFilter)
+    visible_categories: tuple[str, ...] | None = None
     include_in_concern: bool = False
+
+
+def cluster_query(*, eps_m: float = 40, min_points: int = 2, filter: FindingFilter | None = None,
+                  visible_categories: list[str] | None = None, include_in_concern: bool = False,
+                  **filter_fields) -> ClusterQuery:
+    """The ClusterQuery of these keyword arguments: the filter as ``filter``, or as its fields
+    (``walk_id=``, ``district=``, ``categories=`` …)."""
+    return ClusterQuery(eps_m, min_points, finding_filters.as_filter(filter, **filter_fields),
+                        None if visible_categories is None else tuple(visible_categories), include_in_concern)
 
 
 def _where(query: ClusterQuery) -> tuple[str, dict]:
     """The WHERE clause over ``findings f`` / ``concerns k`` and its parameters."""
-    clauses, params = [], {}
+    where, params = finding_filters.where_sql(query.filter)
+    clauses = [where]
     if not query.include_in_concern:
         clauses.append("f.concern_id IS NULL")
-    if query.walk_id is not None:
-        clauses.append("f.walk_id = :walk_id")
-        params["walk_id"] = query.walk_id
-    if query.district:
-        clauses.append(finding_filters.in_district())
-        params["district"] = query.district
-    for name, column in (("categories", "f.category_slug"), ("visible_categories", "f.category_slug"),
-                         ("statuses", "COALESCE(k.status, f.status)")):
-        value = getattr(query, name)
-        if value is not None:
-            clauses.append(f"{column} = ANY(:{name})")
-            params[name] = list(value)
-    if query.date_from is not None:
-        clauses.append(finding_filters.created_from())
-        params["date_from"] = query.date_from
-    if query.date_to is not None:
-        clauses.append(finding_filters.created_to())
-        params["date_to"] = query.date_to
-    return " AND ".join(clauses) or "TRUE", params
+    if query.visible_categories is not None:
+        clauses.append("f.category_slug = ANY(:visible_categories)")
+        params["visible_categories"] = list(query.visible_categories)
+    return " AND ".join(clauses), params
 
 
 def _groups_sql(query: ClusterQuery) -> tuple[str, dict]:
@@ -114,18 +104,15 @@ def _groups_sql(query: ClusterQuery) -> tuple[str, dict]:
     return sql, params
 
 
-def find_clusters(session: Session, *, eps_m: float = 40, min_points: int = 2, walk_id: uuid.UUID | None = None,
-                  district: str | None = None, categories: list[str] | None = None,
-                  statuses: list[str] | None = None, date_from: date | None = None, date_to: date | None = None,
-                  visible_categories: list[str] | None = None, include_in_concern: bool = False) -> str:
-    """Return the clusters and the unclustered findings as a GeoJSON FeatureCollection (JSON text).
+def find_clusters(session: Session, **arguments) -> str:
+    """Return the clusters and the unclustered findings as a GeoJSON FeatureCollection (JSON text);
+    ``arguments`` as :func:`cluster_query` takes them.
 
     Clusters (``kind: "cluster"``) come first, the biggest first, ties broken by the number
     of distinct participants (authors and those who gave a +1); then the single findings
     (``kind: "finding"``), newest first.
     """
-    query = ClusterQuery(eps_m, min_points, walk_id, district, categories, statuses, date_from, date_to,
-                         visible_categories, include_in_concern)
+    query = cluster_query(**arguments)
     groups, params = _groups_sql(query)
     params["padding"] = HULL_PADDING_M
     tune_for_aggregates(session, "64MB")
@@ -179,7 +166,7 @@ def find_clusters(session: Session, *, eps_m: float = 40, min_points: int = 2, w
 def cluster_finding_ids(session: Session, key: str, **filters) -> list[uuid.UUID] | None:
     """Return the ids of the findings in the cluster ``key`` found with the same parameters
     (``filters`` as for :func:`find_clusters`), or None when there is no such cluster."""
-    groups, params = _groups_sql(ClusterQuery(**filters))
+    groups, params = _groups_sql(cluster_query(**filters))
     params["key"] = key
     return session.execute(
         text(f"{groups} SELECT ids FROM groups WHERE key = :key AND in_cluster"), params

@@ -1,9 +1,7 @@
 """The concern pages: the list ``/review/concerns`` and one concern ``/review/concerns/<id>``."""
 import uuid
-from datetime import datetime
 
 from flask import abort, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -11,7 +9,9 @@ from flask_wtf.csrf import generate_csrf
 from mapapp.auth import team_required
 from mapapp.db import db
 from mapapp.errors import Forbidden, NotFound
+from mapapp.i18n import local_time
 from mapapp.models import CONCERN_STATUSES
+from mapapp.open311.submit import client_fields
 from mapapp.review import bp, concerns
 from mapapp.review.access import categories_of, require_category
 
@@ -86,6 +86,8 @@ def who(event: dict) -> str:
     """Who made an audit entry: the account's name, the participant (no account), or unknown."""
     if event.get("user"):
         return event["user"]["display_name"] or event["user"]["username"]
+    if event.get("actor"):
+        return event["actor"]
     return _("Meldende Person") if event["action"] in concerns.PARTICIPANT_ACTIONS else _("Unbekannt")
 
 
@@ -95,7 +97,8 @@ def shows_note(event: dict) -> bool:
 
 
 def when(iso: str | None) -> str:
-    return format_datetime(datetime.fromisoformat(iso), "short") if iso else ""
+    """An ISO time as Duisburg time with the zone named (the one helper, :func:`mapapp.i18n.local_time`)."""
+    return local_time(iso)
 
 
 def page_config(detail: dict) -> dict:
@@ -143,8 +146,9 @@ def concern_page(concern_id):
         abort(403)
     others = [row for row in concerns.list_concerns(
         db.session, visible_categories=categories_of(db.session, current_user)) if row["id"] != detail["id"]]
+    sent_with = client_fields(db.session, [f["properties"]["id"] for f in detail["findings"]["features"]])
     return render_template(
-        "review/concern.html", concern=detail, config=page_config(detail), others=others,
+        "review/concern.html", concern=detail, config=page_config(detail), others=others, sent_with=sent_with,
         statuses=status_labels(), describe=describe, who=who, shows_note=shows_note, when=when,
         public_message_max=concerns.PUBLIC_MESSAGE_MAX_LENGTH,
     )

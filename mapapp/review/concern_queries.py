@@ -91,6 +91,7 @@ _DETAIL_SQL = f"""
                 'from_status', e.from_status,
                 'to_status', e.to_status,
                 'note', e.note,
+                'actor', e.actor,
                 'user', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object(
                     'id', u.id, 'username', u.username, 'display_name', u.display_name) END
             ) ORDER BY e.at DESC, e.id DESC), '[]'::json)

@@ -3,55 +3,39 @@
 No Flask here. Every figure is counted in PostGIS (GROUP BY, JSON aggregation), one query
 per function; Python only passes the filters in and reads the result.
 
-Filters, all optional: ``walk_id``; ``date_from``/``date_to`` as whole days in Duisburg's
-time, both ends included, applied to when a finding was made; ``visible_categories`` (None =
-all, as ``mapapp.review.access.visible_categories`` returns). A concern counts when its
-category is visible and, if a walk or a date is given, at least one of its findings matches
-them (a concern made from nothing but team notes then drops out, as it belongs to no walk).
+Filters, all optional: the finding filter (``filter=`` a ``mapapp.finding_filters.FindingFilter``,
+or its fields as keywords: ``walk_id=``, ``date_from=`` …, days in Duisburg's time);
+``visible_categories`` (None = all, as ``mapapp.review.access.visible_categories`` returns).
+A concern counts when its category is visible and, with a filter, at least one of its findings
+passes it (a concern made from nothing but team notes then drops out, as it belongs to no walk).
 """
 from __future__ import annotations
-
-import uuid
-from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp import finding_filters
 from mapapp.errors import ValidationFailed
+from mapapp.finding_filters import FindingFilter
 from mapapp.models import CONCERN_STATUSES, LEVELS
 
-LOCAL_TIME_ZONE = "Europe/Berlin"
 
+def _filters(flt: FindingFilter, visible_categories) -> tuple[str, str, dict]:
+    """WHERE clauses for ``findings f`` and ``concerns c``, and their parameters.
 
-def _finding_clauses(alias: str, walk_id, date_from, date_to, moment: str = "created_at") -> list[str]:
-    """Walk and date conditions on the findings table under ``alias`` (parameters named alike).
-
-    ``moment`` is the column the dates apply to (walks: ``starts_at``).
+    A concern counts when its category is visible and, with a filter, one of its findings
+    ``m`` passes it.
     """
-    clauses = []
-    if walk_id is not None:
-        clauses.append(f"{alias}.walk_id = :walk_id")
-    if date_from is not None:
-        clauses.append(f"{alias}.{moment} >= (CAST(:date_from AS date)::timestamp AT TIME ZONE :tz)")
-    if date_to is not None:
-        clauses.append(f"{alias}.{moment} < ((CAST(:date_to AS date) + 1)::timestamp AT TIME ZONE :tz)")
-    return clauses
-
-
-def _filters(walk_id, date_from, date_to, visible_categories) -> tuple[str, str, dict]:
-    """WHERE clauses for ``findings f`` and ``concerns c``, and their parameters."""
-    params = {"walk_id": walk_id, "date_from": date_from, "date_to": date_to, "tz": LOCAL_TIME_ZONE,
-              "visible": None if visible_categories is None else list(visible_categories)}
-    finding = _finding_clauses("f", walk_id, date_from, date_to)
+    finding, params = finding_filters.where_sql(flt, "f", concern=None)
     concern = []
+    params["visible"] = None if visible_categories is None else list(visible_categories)
     if visible_categories is not None:
-        finding.append("f.category_slug = ANY(CAST(:visible AS text[]))")
+        finding += " AND f.category_slug = ANY(CAST(:visible AS text[]))"
         concern.append("c.category_slug = ANY(CAST(:visible AS text[]))")
-    by_finding = _finding_clauses("m", walk_id, date_from, date_to)
-    if by_finding:
-        concern.append("EXISTS (SELECT 1 FROM findings m WHERE m.concern_id = c.id AND "
-                       + " AND ".join(by_finding) + ")")
-    return " AND ".join(finding) or "TRUE", " AND ".join(concern) or "TRUE", params
+    if flt:
+        by_finding, _params = finding_filters.where_sql(flt, "m", concern="c")
+        concern.append(f"EXISTS (SELECT 1 FROM findings m WHERE m.concern_id = c.id AND {by_finding})")
+    return finding, " AND ".join(concern) or "TRUE", params
 
 
 def _check_level(level: str) -> None:
@@ -59,9 +43,8 @@ def _check_level(level: str) -> None:
         raise ValidationFailed("Unknown district level.", {"level": f"one of {', '.join(LEVELS)}"})
 
 
-def district_table(session: Session, *, level: str, walk_id: uuid.UUID | None = None,
-                   date_from: date | None = None, date_to: date | None = None,
-                   visible_categories: list[str] | None = None) -> dict:
+def district_table(session: Session, *, level: str, filter: FindingFilter | None = None,
+                   visible_categories: list[str] | None = None, **filter_fields) -> dict:
     """Findings per district × category and concerns per district × status, with totals.
 
     Rows are the Stadtbezirke; with ``level='ortsteil'`` each is followed by its Ortsteile (so a
@@ -76,8 +59,9 @@ def district_table(session: Session, *, level: str, walk_id: uuid.UUID | None = 
     visible active categories, plus any inactive one that has findings here.
     """
     _check_level(level)
-    finding_where, concern_where, params = _filters(walk_id, date_from, date_to, visible_categories)
-    params |= {"level": level, "statuses": list(CONCERN_STATUSES)}
+    flt = finding_filters.as_filter(filter, **filter_fields)
+    finding_where, concern_where, params = _filters(flt, visible_categories)
+    params |= {"level": level, "all_statuses": list(CONCERN_STATUSES)}
     return session.execute(text(f"""
         WITH f AS (
             SELECT f.category_slug, f.stadtbezirk_id, f.ortsteil_id FROM findings f WHERE {finding_where}
@@ -115,7 +99,7 @@ def district_table(session: Session, *, level: str, walk_id: uuid.UUID | None = 
         )
         SELECT json_build_object(
             'level', CAST(:level AS text),
-            'statuses', CAST(:statuses AS text[]),
+            'statuses', CAST(:all_statuses AS text[]),
             'categories', (
                 SELECT COALESCE(json_agg(json_build_object('slug', k.slug, 'label_de', k.label_de,
                                  'label_en', k.label_en, 'icon', k.icon) ORDER BY k.sort, k.slug), '[]')
@@ -147,9 +131,8 @@ def district_table(session: Session, *, level: str, walk_id: uuid.UUID | None = 
     """), params).scalar_one()
 
 
-def density_geojson(session: Session, *, level: str, walk_id: uuid.UUID | None = None,
-                    date_from: date | None = None, date_to: date | None = None,
-                    visible_categories: list[str] | None = None) -> str:
+def density_geojson(session: Session, *, level: str, filter: FindingFilter | None = None,
+                    visible_categories: list[str] | None = None, **filter_fields) -> str:
     """A FeatureCollection of the districts of ``level`` with findings per km².
 
     Each Feature has ``id`` (the district's) and properties ``id, code, name, level, findings,
@@ -157,7 +140,8 @@ def density_geojson(session: Session, *, level: str, walk_id: uuid.UUID | None =
     ``[west, south, east, north]`` (null without districts).
     """
     _check_level(level)
-    finding_where, _concern_where, params = _filters(walk_id, date_from, date_to, visible_categories)
+    flt = finding_filters.as_filter(filter, **filter_fields)
+    finding_where, _concern_where, params = _filters(flt, visible_categories)
     params["level"] = level
     return session.execute(text(f"""
         WITH counts AS (
@@ -189,22 +173,25 @@ def density_geojson(session: Session, *, level: str, walk_id: uuid.UUID | None =
     """), params).scalar_one()
 
 
-def findings_per_walk(session: Session, *, walk_id: uuid.UUID | None = None, date_from: date | None = None,
-                      date_to: date | None = None,
-                      visible_categories: list[str] | None = None) -> list[dict]:
+def findings_per_walk(session: Session, *, filter: FindingFilter | None = None,
+                      visible_categories: list[str] | None = None, **filter_fields) -> list[dict]:
     """``[{walk_id, title, starts_at, findings}]`` ordered by when the walk starts.
 
     Every walk is listed (also with 0 findings); with a date range, only walks that have
     findings in it or start within it.
     """
-    finding_where, _concern_where, params = _filters(walk_id, date_from, date_to, visible_categories)
-    starts_in_range = _finding_clauses("w", None, date_from, date_to, moment="starts_at")
-    having = f"HAVING count(f.id) > 0 OR ({' AND '.join(starts_in_range)})" if starts_in_range else ""
+    flt = finding_filters.as_filter(filter, **filter_fields)
+    finding_where, _concern_where, params = _filters(flt, visible_categories)
+    params["walk_id"] = None if flt.walk_id is None else str(flt.walk_id)
+    having = ""
+    if flt.date_from or flt.date_to:
+        days = FindingFilter(date_from=flt.date_from, date_to=flt.date_to)
+        having = f"HAVING count(f.id) > 0 OR ({finding_filters.where_sql(days, 'w', created='w.starts_at')[0]})"
     rows = session.execute(text(f"""
         SELECT w.id AS walk_id, w.title, w.starts_at, count(f.id) AS findings
         FROM walks w
         LEFT JOIN findings f ON f.walk_id = w.id AND {finding_where}
-        WHERE CAST(:walk_id AS uuid) IS NULL OR w.id = :walk_id
+        WHERE CAST(:walk_id AS uuid) IS NULL OR w.id = CAST(:walk_id AS uuid)
         GROUP BY w.id {having}
         ORDER BY w.starts_at NULLS LAST, w.title, w.id
     """), params).mappings()

@@ -5,9 +5,7 @@ folium document in an ``<iframe>`` with its own CSP (see ``dashboard_map.documen
 """
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
-from datetime import date
 
 from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import format_date, format_decimal, gettext as _, ngettext
@@ -15,6 +13,7 @@ from flask_login import current_user
 
 from mapapp.auth import team_required
 from mapapp.db import db
+from mapapp.finding_filters import FindingFilter, filter_args, read_filter
 from mapapp.i18n import category_label, current_language, language_tag, tile_attribution
 from mapapp.models import LEVELS
 from mapapp.review import bp, dashboard
@@ -24,8 +23,8 @@ from mapapp.review.dashboard_map import MapTexts, choropleth_document, document_
 from mapapp.security import content_security_policy
 
 
-def parse_filters(args: Mapping[str, str]) -> tuple[dict, dict]:
-    """The form's query string → (keyword arguments for the dashboard functions, errors by field).
+def parse_filters(args: Mapping[str, str]) -> tuple[str, FindingFilter, dict]:
+    """The form's query string → (level, finding filter, errors by field).
 
     A wrong value is left out (and named in the errors) rather than failing the whole page.
     """
@@ -33,32 +32,14 @@ def parse_filters(args: Mapping[str, str]) -> tuple[dict, dict]:
     level = args.get("level") or "stadtbezirk"
     if level not in LEVELS:
         errors["level"], level = _("Bitte eine Ebene aus der Liste wählen."), "stadtbezirk"
-    walk_id = None
-    if args.get("walk"):
-        try:
-            walk_id = uuid.UUID(args["walk"])
-        except ValueError:
-            errors["walk"] = _("Bitte eine Begehung aus der Liste wählen.")
-    dates = {}
-    for name, key in (("from", "date_from"), ("to", "date_to")):
-        try:
-            dates[key] = date.fromisoformat(args[name]) if args.get(name) else None
-        except ValueError:
-            errors[name], dates[key] = _("Bitte ein Datum als JJJJ-MM-TT angeben."), None
-    if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
-        errors["to"] = _("Das Enddatum liegt vor dem Anfangsdatum.")
-    return {"level": level, "walk_id": walk_id, **dates}, errors
+    flt = read_filter(args, errors)
+    if "walk" in errors:  # the form offers a list, so say so rather than "no valid UUID"
+        errors["walk"] = _("Bitte eine Begehung aus der Liste wählen.")
+    return level, flt, errors
 
 
 def _visible() -> list[str] | None:
     return visible_categories(db.session, current_user.id, current_user.account.role)
-
-
-def _query_args(filters: dict) -> dict:
-    """The filters as query parameters again (for the map's URL)."""
-    args = {"level": filters["level"], "walk": filters["walk_id"],
-            "from": filters["date_from"], "to": filters["date_to"]}
-    return {key: str(value) for key, value in args.items() if value}
 
 
 def _walk_chart(walks: list[dict]):
@@ -75,18 +56,17 @@ def _walk_chart(walks: list[dict]):
 @bp.get("/review/dashboard")
 @team_required
 def dashboard_page():
-    filters, errors = parse_filters(request.args)
+    level, flt, errors = parse_filters(request.args)
     visible = _visible()
-    table = dashboard.district_table(db.session, **filters, visible_categories=visible)
+    table = dashboard.district_table(db.session, level=level, filter=flt, visible_categories=visible)
     for category in table["categories"]:
         category["label"] = category_label(category)
-    walk_filters = {key: value for key, value in filters.items() if key != "level"}
-    walks = dashboard.findings_per_walk(db.session, **walk_filters, visible_categories=visible)
-    all_walks = walks if not any(walk_filters.values()) else dashboard.findings_per_walk(db.session)
+    walks = dashboard.findings_per_walk(db.session, filter=flt, visible_categories=visible)
+    all_walks = dashboard.findings_per_walk(db.session) if flt else walks
     return render_template(
-        "review/dashboard.html", table=table, filters=filters, errors=errors, walks=walks,
+        "review/dashboard.html", table=table, filters={**vars(flt), "level": level}, errors=errors, walks=walks,
         walk_options=all_walks, chart=_walk_chart(walks) if walks else None, levels=LEVELS,
-        map_url=url_for("review.dashboard_map", **_query_args(filters)),
+        map_url=url_for("review.dashboard_map", level=level, **filter_args(flt)),
     )
 
 
@@ -108,15 +88,15 @@ def _map_texts(level: str) -> MapTexts:
 @team_required
 def dashboard_map():
     """The choropleth as a document of its own, framed by the dashboard page."""
-    filters, _errors = parse_filters(request.args)
-    geojson = dashboard.density_geojson(db.session, **filters, visible_categories=_visible())
+    level, flt, _errors = parse_filters(request.args)
+    geojson = dashboard.density_geojson(db.session, level=level, filter=flt, visible_categories=_visible())
     config = current_app.config
     tile_url = config.get("TILE_URL") or ""
     tiles = ({"url": tile_url, "attribution": tile_attribution(config["TILE_ATTRIBUTION"]),
               "max_zoom": config["TILE_MAX_ZOOM"]}
              if tile_url else None)
     html = choropleth_document(
-        geojson, texts=_map_texts(filters["level"]), tiles=tiles,
+        geojson, texts=_map_texts(level), tiles=tiles,
         leaflet_js=url_for("vendor.leaflet", filename="leaflet.js"),
         leaflet_css=url_for("vendor.leaflet", filename="leaflet.css"),
         center=config["MAP_CENTER"], zoom=config["MAP_ZOOM"],

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import math
-import uuid
 
 from flask_babel import gettext as _
 
 from mapapp.errors import NotFound, ValidationFailed
-from mapapp.finding_filters import parse_day
-from mapapp.models import CONCERN_STATUSES
+from mapapp.finding_filters import read_filter
 from mapapp.viewport import HALF_WORLD, M_PER_PX_Z0, ViewportQuery
 
 MAX_ZOOM = 22
 # A view wider or taller than this many screen pixels at its zoom is not a map view.
 MAX_VIEW_PX = 8192
-MAX_FILTER_CHARS = 500
 
 
 def _bbox(raw: str | None, errors: dict) -> tuple[float, float, float, float] | None:
@@ -59,45 +56,17 @@ def view_too_large(bbox, zoom: int) -> bool:
     return max(width, height) > MAX_VIEW_PX
 
 
-def parse_filters(args, errors: dict) -> dict:
-    """The filters both endpoints share, as ViewportQuery keyword arguments."""
-    for name in ("category", "district", "status"):
-        value = args.get(name) or ""
-        if "\x00" in value:
-            errors[name] = _("Enthält ungültige Zeichen (Nullzeichen oder ungültiges Unicode).")
-        elif len(value) > MAX_FILTER_CHARS:
-            errors[name] = _("Höchstens %(count)s Zeichen.", count=MAX_FILTER_CHARS)
-    walk = None
-    if args.get("walk"):
-        try:
-            walk = uuid.UUID(args["walk"])
-        except ValueError:
-            errors["walk"] = _("Keine gültige UUID.")
-    statuses = [s for s in (args.get("status") or "").split(",") if s]
-    bad = [s for s in statuses if s not in CONCERN_STATUSES]
-    if bad:
-        errors["status"] = _("Unbekannter Status: %(statuses)s", statuses=", ".join(bad))
-    start, end = parse_day(args.get("from"), "from", errors), parse_day(args.get("to"), "to", errors)
-    if start and end and start > end:
-        errors["to"] = _("Das Ende liegt vor dem Anfang.")
-    return {
-        "categories": [] if "category" in errors else [c for c in (args.get("category") or "").split(",") if c],
-        "walk_id": walk, "district": None if "district" in errors else (args.get("district") or "").strip() or None,
-        "statuses": statuses, "date_from": start, "date_to": end,
-    }
-
-
 def parse_viewport(args) -> ViewportQuery:
     """``bbox``, ``zoom`` and the filters; ValidationFailed names every bad parameter."""
     errors: dict[str, str] = {}
     bbox = _bbox(args.get("bbox"), errors)
     zoom = _int(args.get("zoom"), "zoom", 0, MAX_ZOOM, errors)
-    filters = parse_filters(args, errors)
+    flt = read_filter(args, errors)
     if bbox and zoom is not None and view_too_large(bbox, zoom):
         errors["bbox"] = _("Der Kartenausschnitt ist für diese Zoomstufe zu groß.")
     if errors:
         raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), errors)
-    return ViewportQuery(bbox=bbox, zoom=zoom, **filters)
+    return ViewportQuery(bbox=bbox, zoom=zoom, filter=flt)
 
 
 def parse_tile(z: int, x: int, y: int, args) -> ViewportQuery:
@@ -112,11 +81,11 @@ def parse_tile(z: int, x: int, y: int, args) -> ViewportQuery:
     for name, value in (("x", x), ("y", y)):
         if value < 0:
             errors[name] = _("Muss mindestens %(limit)s sein.", limit=0)
-    filters = parse_filters(args, errors)
+    flt = read_filter(args, errors)
     if errors:
         raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), errors)
     beyond = {name: _("Muss eine ganze Zahl von %(low)s bis %(high)s sein.", low=0, high=2 ** z - 1)
               for name, value in (("x", x), ("y", y)) if value >= 2 ** z}
     if beyond:
         raise NotFound(_("Diese Kachel gibt es nicht."), beyond)
-    return ViewportQuery(bbox=(-180, -85.0511, 180, 85.0511), zoom=z, **filters)
+    return ViewportQuery(bbox=(-180, -85.0511, 180, 85.0511), zoom=z, filter=flt)

@@ -1,7 +1,9 @@
-"""Thin routes: parse, call the domain function, answer its text or bytes with ETag/Last-Modified."""
+"""Thin routes: parse, call the domain function, answer its text or bytes with ETag/Last-Modified.
+
+Both only read: they use the read replica when one is configured (mapapp/replica.py)."""
 from flask import Response, current_app, request
 
-from mapapp.db import db
+from mapapp.db import read_session
 from mapapp.tiles import bp
 from mapapp.tiles.params import parse_tile, parse_viewport
 from mapapp.vector_tiles import mvt_tile
@@ -26,7 +28,7 @@ def _cells_below_zoom() -> int:
 def viewport():
     query = parse_viewport(request.args)
     body, newest = viewport_geojson(
-        db.session, query, cells_below_zoom=_cells_below_zoom(),
+        read_session(), query, cells_below_zoom=_cells_below_zoom(),
         findings_limit=current_app.config.get("VIEWPORT_FINDINGS_LIMIT", FINDINGS_LIMIT),
     )
     response = Response(body, mimetype=GEOJSON)
@@ -38,5 +40,5 @@ def viewport():
 @bp.get("/tiles/findings/<int(signed=True):z>/<int(signed=True):x>/<int(signed=True):y>.mvt")
 def findings_tile(z, x, y):
     query = parse_tile(z, x, y, request.args)
-    data = mvt_tile(db.session, z, x, y, query, cells_below_zoom=_cells_below_zoom())
+    data = mvt_tile(read_session(), z, x, y, query, cells_below_zoom=_cells_below_zoom())
     return _conditional(Response(data, mimetype=MVT))

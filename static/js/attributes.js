@@ -80,7 +80,7 @@ export function createAttributeFields(container, { onChange } = {}) {
       const error = el('p', 'field-error');
       error.id = `${idOf(question.code)}-error`;
       error.hidden = true;
-      root.append(error);
+      root.firstElementChild.after(error); // under the question, above the answers: seen when it blocks
       root.dataset.code = question.code;
       root.setAttribute('aria-describedby', error.id);
       blocks.set(question.code, { root, error, question });
@@ -137,6 +137,8 @@ export function createAttributeFields(container, { onChange } = {}) {
 
   return {
     render,
+    /** How many questions the category asks. */
+    get count() { return questions.length; },
     /** {code: value} of the answered questions. */
     values() {
       const answers = {};

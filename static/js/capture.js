@@ -1,6 +1,6 @@
-// "Fund melden" / "Fund bearbeiten": the bottom sheet. Place (GPS, tap, photo, stretch),
-// category, the category's questions, text, photos, urgency; before a new finding is saved,
-// similar ones nearby are offered for a "+1". Saving goes through the outbox (sync.js).
+// "Fund melden" / "Fund bearbeiten": the bottom sheet, in steps (steps.js): place (GPS, tap,
+// photo, stretch) → category → the category's questions, or a "+1" for a similar finding
+// nearby → text, photos, urgency. Saving goes through the outbox (sync.js).
 // Parts the page lacks (the page `/` has no photos, questions or stretches) are left out.
 
 import { STRINGS, format } from './strings.js';
@@ -14,6 +14,13 @@ import { createPhotoPlace } from './photoplace.js';
 import { createCategoryPicker, createUrgency } from './choices.js';
 import { createFormErrors } from './formerrors.js';
 import { newFindingId } from './sync.js';
+import { createSteps, STEP } from './steps.js';
+
+// Which step shows the message of each form field (formerrors.js targets).
+const STEP_OF_TARGET = {
+  place: STEP.place, category: STEP.category, attributes: STEP.questions,
+  description: STEP.details, photos: STEP.details, urgency: STEP.details,
+};
 
 /**
  * @param {{map: L.Map, config: object, findings: object, sync: object, announce: Function,
@@ -23,8 +30,9 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
   const $ = (id) => document.getElementById(id);
   const ui = {
     sheet: $('capture-sheet'), form: $('capture-form'), title: $('capture-title'), pin: $('pin-button'),
-    description: $('description'), count: $('description-count'), more: $('capture-more'),
+    description: $('description'), count: $('description-count'), questions: $('questions-part'),
     send: $('send-button'), sendHint: $('send-hint'), cancel: $('cancel-button'), formError: $('form-error'),
+    back: $('back-button'), next: $('next-button'), close: $('close-button'), dismiss: $('nearby-dismiss'),
   };
   const texts = { title: ui.title.textContent, send: ui.send.textContent, sendHint: ui.sendHint.textContent };
   let mode = 'create';
@@ -32,6 +40,13 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
   let draftId = null; // kept across retries: the server treats a repeated id as the same finding
   let sending = false;
   const waiting = []; // refused drafts to reopen once the sheet is free
+  let moving = false; // "Weiter" is waiting for the nearby look-up
+
+  const steps = createSteps({
+    panels: [$('step-place'), $('step-category'), $('step-questions'), $('step-details')],
+    progress: $('capture-progress'), bar: ui.sheet.querySelector('.progress-bar'),
+    cancel: ui.cancel, back: ui.back, next: ui.next, send: ui.send,
+  });
 
   const categories = createCategoryPicker($('category-grid'), { onChange: categoryChanged });
   const urgency = $('urgency-group') ? createUrgency($('urgency-group'), $('urgency-clear')) : null;
@@ -56,6 +71,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
       errors.set('place', '');
       photoPlace?.placeChosen();
       stateChanged();
+      if (!place.tapping) place.relayout(); // the hints below the buttons may have changed the sheet's height
     },
     onError: (message) => {
       errors.set('place', message);
@@ -71,7 +87,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     placeReady: () => place.ready,
     onAccept: (latlng, message) => {
       place.placeAt(latlng, message);
-      if (!categories.value) categories.focus();
+      if (steps.current === STEP.place) ui.next.focus();
     },
   }) : null;
 
@@ -86,16 +102,16 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
 
   const nearby = $('nearby-panel') ? createNearby({
     panel: $('nearby-panel'), heading: $('nearby-heading'), list: $('nearby-list'),
-    dismissButton: $('nearby-dismiss'), error: $('nearby-error'), config, announce,
+    dismissButton: ui.dismiss, error: $('nearby-error'), config, announce,
     onConfirmed: (feature, count) => {
       close();
       findings.reload();
       announce(format(STRINGS.nearby.thanks, { n: count }));
     },
     onAsking: (on) => {
-      ui.sheet.classList.toggle('sheet--asking', on);
-      if (!on && isOpen()) ui.more?.querySelector('input, textarea, button')?.focus();
       stateChanged();
+      // Before the questions step the offer waits for "Weiter"; later (the pin was moved) it comes up.
+      if (isOpen() && (on ? steps.current >= STEP.questions : steps.current === STEP.questions)) showQuestions();
     },
   }) : null;
 
@@ -119,13 +135,14 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     ui.send.textContent = next === 'edit' ? STRINGS.capture.editSend : texts.send;
   }
 
-  function open() {
+  /** Open the sheet at step `at` (a new finding starts with the place). */
+  function open(at = STEP.place) {
     if (isOpen()) return;
     map.closePopup();
     if (!editing) setMode('create');
     stateChanged();
     setOpen(true);
-    ui.title.focus();
+    showStep(at);
   }
 
   /** Empty the form and hide the sheet; `kept` skips releasing an edited pin (it was saved). */
@@ -142,9 +159,87 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     draftId = null;
     setMode('create');
     announce.clear?.();
+    steps.show(STEP.place, { focus: false });
     setOpen(false);
     ui.pin.focus();
     if (waiting.length) setTimeout(() => reopen(waiting.shift()), 0);
+  }
+
+  // ---- steps -------------------------------------------------------------
+
+  /** Show a step; the map gets the room the sheet leaves and keeps the place in view. */
+  function showStep(index, options) {
+    renderQuestions();
+    steps.show(index, options);
+    ui.dismiss.hidden = !(steps.current === STEP.questions && nearby?.asking);
+    ui.next.hidden = ui.next.hidden || !ui.dismiss.hidden;
+    stateChanged();
+    place.relayout();
+  }
+
+  const hasQuestions = () => Boolean(attributes?.count);
+
+  /** The questions step shows the +1 offer while it asks, else the category's questions. */
+  function renderQuestions() {
+    if (ui.questions) ui.questions.hidden = Boolean(nearby?.asking);
+  }
+
+  /** The questions step, or (nothing to ask, nothing nearby) the last one. */
+  function showQuestions() {
+    if (nearby?.asking || hasQuestions()) showStep(STEP.questions);
+    else showStep(STEP.details);
+  }
+
+  /** "Weiter": what the step needs is there (else say so next to it), then the following step. */
+  async function next() {
+    if (moving) return;
+    const at = steps.current;
+    if (at === STEP.place) {
+      if (!place.ready) {
+        errors.set('place', STRINGS.capture.placeMissing);
+        announce(STRINGS.capture.placeMissing, 'error');
+        $('locate-button')?.focus();
+        return;
+      }
+      showStep(STEP.category);
+    } else if (at === STEP.category) {
+      if (!categories.value) {
+        errors.set('category', STRINGS.capture.categoryMissing);
+        announce(STRINGS.capture.categoryMissing, 'error');
+        categories.focus();
+        return;
+      }
+      await lookNearby();
+      if (steps.current === STEP.category) showQuestions();
+    } else if (at === STEP.questions) {
+      const invalid = attributes?.validate();
+      if (invalid) {
+        invalid.focus();
+        announce(STRINGS.attributes.missing, 'error');
+        return;
+      }
+      showStep(STEP.details);
+    }
+  }
+
+  /** A new finding: wait for the look-up of similar ones nearby before the next step. */
+  async function lookNearby() {
+    if (mode !== 'create' || !nearby) return;
+    moving = true;
+    ui.next.setAttribute('aria-busy', 'true');
+    try {
+      await nearby.check(place.anchor, categories.value, config.walk_id);
+    } finally {
+      moving = false;
+      ui.next.removeAttribute('aria-busy');
+    }
+  }
+
+  /** "Zurück": the step before, passing over a questions step with nothing to ask. */
+  function back() {
+    let to = steps.current - 1;
+    if (to === STEP.questions && !nearby?.asking && !hasQuestions()) to -= 1;
+    showStep(to);
   }
 
   // ---- state -------------------------------------------------------------
@@ -161,7 +256,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     const asking = Boolean(nearby?.asking);
     const ready = place.ready && Boolean(categories.value) && !asking;
     ui.send.disabled = !ready || sending;
-    ui.sendHint.hidden = ready;
+    ui.sendHint.hidden = ready || !steps.last;
     ui.sendHint.textContent = asking ? STRINGS.nearby.answerFirst : texts.sendHint;
     if (mode === 'create' && isOpen() && place.ready && categories.value && !place.tapping) {
       nearby?.check(place.anchor, categories.value, config.walk_id);
@@ -190,7 +285,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
     setMode('edit', { ...feature, id });
     const p = feature.properties ?? {};
     fill({ category: p.category, description: p.description, attributes: p.attributes, urgency: p.urgency });
-    open();
+    open(STEP.details);
     place.load(feature.geometry);
     stateChanged();
   }
@@ -210,12 +305,18 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
       draftId = draft.id;
     }
     fill(body);
-    open();
+    open(STEP.details);
     const geometry = body.geometry ?? (body.lat !== undefined ? { type: 'Point', coordinates: [body.lon, body.lat] } : draft.feature?.geometry);
     place.load(geometry);
     photos?.restore(draft.photos ?? []);
     stateChanged();
-    errors.show(draft);
+    showError(draft);
+  }
+
+  /** Show a refusal's messages at the first step that holds one of them. */
+  function showError(problem) {
+    const targets = errors.show(problem);
+    showStep(Math.min(...targets.map((target) => STEP_OF_TARGET[target] ?? STEP.details), STEP.details));
   }
 
   // ---- send --------------------------------------------------------------
@@ -241,15 +342,18 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
 
   /** Checks in the browser before anything is queued; returns false (and says why) if not ready. */
   async function ready() {
-    if (!place.ready || !categories.value) return false;
+    if (!place.ready || !categories.value) {
+      showStep(place.ready ? STEP.category : STEP.place);
+      return false;
+    }
     const invalid = attributes?.validate();
     if (invalid) {
-      invalid.focus();
+      showStep(STEP.questions, { focus: invalid });
       errors.show({ message: STRINGS.errors.validation });
       return false;
     }
     if (mode === 'create' && nearby && !(await nearby.check(place.anchor, categories.value, config.walk_id))) {
-      if (nearby.asking) $('nearby-heading')?.focus();
+      if (nearby.asking) showStep(STEP.questions);
       return false;
     }
     return true;
@@ -276,7 +380,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
       console.error('could not queue the finding', err);
       photos?.restore(taken);
       setSending(false);
-      errors.show(err instanceof ApiError ? err : { message: STRINGS.errors.unexpected });
+      showError(err instanceof ApiError ? err : { message: STRINGS.errors.unexpected });
       return;
     }
     setSending(false);
@@ -285,15 +389,19 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
 
   // ---- events ------------------------------------------------------------
 
-  ui.pin.addEventListener('click', open);
+  ui.pin.addEventListener('click', () => open());
   ui.cancel.addEventListener('click', () => close());
+  ui.close.addEventListener('click', () => close());
+  ui.back.addEventListener('click', back);
+  ui.next.addEventListener('click', next);
   ui.description.addEventListener('input', () => {
     errors.set('description', '');
     updateCount();
   });
   ui.form.addEventListener('submit', (event) => {
     event.preventDefault();
-    send();
+    if (steps.last) send();
+    else next(); // Enter in a field of an earlier step
   });
   document.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || !isOpen() || event.defaultPrevented) return;
@@ -306,6 +414,7 @@ export function createCapture({ map, config, findings, sync, announce, assets = 
   });
 
   updateCount();
+  steps.show(STEP.place, { focus: false });
   stateChanged();
   return {
     open, close, edit, reopen,

@@ -18,6 +18,13 @@ function show(job) {
   error.textContent = job.error || '';
   error.hidden = !job.error;
   box.querySelector('.export-job__download').hidden = job.state !== 'done';
+  const finished = box.querySelector('.export-job__finished');
+  if (finished && job.finished_at) {
+    const time = finished.querySelector('time');
+    time.dateTime = job.finished_at;
+    time.textContent = job.finished_at_local;
+    finished.hidden = false;
+  }
 }
 
 async function poll() {

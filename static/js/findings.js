@@ -418,11 +418,14 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
       entry.hold = why;
       holderOf(entry.layer).removeLayer(entry.layer);
     },
-    /** Undo `hold`: show the last known version again; the next reload may replace it. */
+    /**
+     * Undo `hold`: show the last known version again; the next reload may replace it, except
+     * a waiting one (not on the server yet: a reload must not drop its pin).
+     */
     release(id) {
       const entry = entries.get(String(id));
       if (!entry) return;
-      entry.hold = null;
+      entry.hold = entry.feature.properties?.pending ? 'pending' : null;
       entry.stamp = ''; // let the next reload refresh it
       showEntry(entry);
     },
@@ -433,6 +436,14 @@ export function createFindingsLayer(map, { url, viewportUrl = null, walkId = nul
       entries.delete(String(id));
     },
     isOpen: (id) => Boolean(entries.get(String(id))?.layer.isPopupOpen()),
+    /** Open the popup of a shown finding (zooming to it or spreading its group); false when not shown. */
+    open(id) {
+      const entry = entries.get(String(id));
+      if (!entry || entry.hold === 'editing' || entry.hold === 'deleting') return false;
+      showEntry(entry);
+      openPopupOf(entry.layer);
+      return true;
+    },
     /** Whether any popup is open on the map. */
     anyOpen: () => popupOpen,
   };

@@ -33,9 +33,13 @@ export function createFormErrors(ui) {
     ui.summary.hidden = true;
   }
 
-  /** Show {fields, message, status} (a refusal, an ApiError or a local check). */
+  /**
+   * Show {fields, message, status} (a refusal, an ApiError or a local check); returns the
+   * targets that got a message next to their field ('attributes' for the category's questions).
+   */
   function show({ fields = {}, message = '', status = 0 }) {
     const rest = ui.attributes ? ui.attributes.setErrors(fields) : { ...fields };
+    const placed = Object.keys(rest).length < Object.keys(fields).length ? ['attributes'] : [];
     const byTarget = {};
     const other = [];
     for (const [field, text] of Object.entries(rest)) {
@@ -51,6 +55,7 @@ export function createFormErrors(ui) {
     ui.summary.hidden = false;
     ui.announce(summary, 'error');
     ui.sheet.querySelector('.field-error:not([hidden]), .form-error:not([hidden])')?.scrollIntoView({ block: 'nearest' });
+    return [...placed, ...Object.keys(byTarget)];
   }
 
   return { set, clear, show };

@@ -7,9 +7,10 @@ import { setDefaultHeaders } from './api.js';
 import { createMap, createDistrictLayer, addLayerControl } from './map.js';
 import { createFindingsLayer } from './findings.js';
 import { loadCategories } from './categories.js';
-import { showWalk } from './walkmap.js';
+import { showWalk, walkOutlineOptions } from './walkmap.js';
 import { createSync } from './sync.js';
 import { createCapture } from './capture.js';
+import { createMine } from './mine.js';
 import { isConfirmed, setConfirmed } from './votes.js';
 
 const ANNOUNCE_MS = { info: 8000, error: 12000 };
@@ -81,12 +82,16 @@ async function init() {
   const { map, baseLayers } = createMap(document.getElementById('map'), config);
 
   const onDistrictError = () => announce(STRINGS.errors.districts, 'error');
-  const districts = createDistrictLayer(config.api.districts, 'stadtbezirk', { labels: true, onError: onDistrictError });
-  const quarters = createDistrictLayer(config.api.districts, 'ortsteil', { onError: onDistrictError });
+  const outlines = config.walk ? walkOutlineOptions(map) : { stadtbezirk: { labels: true }, ortsteil: {} };
+  const districts = createDistrictLayer(config.api.districts, 'stadtbezirk', { ...outlines.stadtbezirk, onError: onDistrictError });
+  const quarters = createDistrictLayer(config.api.districts, 'ortsteil', { ...outlines.ortsteil, onError: onDistrictError });
   const overlays = { [STRINGS.map.districts]: districts, [STRINGS.map.quarters]: quarters };
   if (config.walk) {
     const walk = showWalk(map, config.walk);
     if (walk.route) overlays[STRINGS.walk.route] = walk.route;
+    districts.addTo(map);
+    quarters.addTo(map);
+    Promise.all([districts.load(), quarters.load()]).then(() => walk.route?.bringToFront(), () => {});
   } else {
     districts.addTo(map);
   }
@@ -103,6 +108,7 @@ async function init() {
     findings, announce, findingsUrl: config.api.findings, onRejected: (draft) => refs.capture.reopen(draft),
   });
   refs.capture = createCapture({ map, config, findings, sync: refs.sync, announce, assets });
+  createMine({ map, config, findings, actions: popupActions(config, refs) });
 
   const categories = loadCategories(config.api.categories, config.walk_id ?? null)
     .then((list) => refs.capture.setCategories(list))
@@ -116,7 +122,10 @@ async function init() {
       throw err;
     });
   findings.reload();
-  await Promise.allSettled([categories, findings.firstLoad]);
+  // What the outbox still holds from before a reload shows as waiting pins (after the first
+  // load, so that a queued edit or deletion finds its pin).
+  const waiting = findings.firstLoad.then(() => refs.sync.restore()).catch((err) => console.warn('outbox: cannot show the waiting findings', err));
+  await Promise.allSettled([categories, findings.firstLoad, waiting]);
   document.body.dataset.ready = '1';
 }
 

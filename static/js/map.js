@@ -1,8 +1,10 @@
-// The Leaflet map and its layers: base tiles (optional), zoom and layer controls,
-// district outlines. The findings layer lives in findings.js, a walk's route in walkmap.js.
+// The Leaflet map and its layers: base tiles (optional; the self-hosted basemap in basemap.js),
+// zoom and layer controls, district outlines. The findings layer lives in findings.js, a walk's
+// route in walkmap.js.
 
 import { STRINGS } from './strings.js';
 import { getJSON } from './api.js';
+import { basemapLayer } from './basemap.js';
 
 const L = window.L;
 
@@ -28,11 +30,12 @@ export function createMap(element, config) {
   L.control.zoom({ zoomInTitle: STRINGS.map.zoomIn, zoomOutTitle: STRINGS.map.zoomOut }).addTo(map);
 
   const baseLayers = {};
-  if (tiles.url) {
-    baseLayers[STRINGS.map.baseLayer] = L.tileLayer(tiles.url, {
-      attribution: tiles.attribution ?? '',
-      maxZoom,
-    }).addTo(map);
+  const attribution = tiles.attribution ?? '';
+  const base = tiles.basemap
+    ? basemapLayer(tiles.basemap, { attribution, maxZoom })
+    : tiles.url && L.tileLayer(tiles.url, { attribution, maxZoom });
+  if (base) {
+    baseLayers[STRINGS.map.baseLayer] = base.addTo(map);
   } else {
     element.classList.add('map--no-tiles');
   }
@@ -57,18 +60,23 @@ function districtLabel(feature) {
  * GeoJSON layer of district outlines, loaded from the API the first time it is shown.
  * @param {string} url       config.api.districts
  * @param {'stadtbezirk'|'ortsteil'} level
- * @param {{labels?: boolean, onError?: (err: Error) => void}} options
+ * @param {{labels?: boolean, style?: object, labelPane?: string, labelClass?: string,
+ *   onError?: (err: Error) => void}} options  style replaces the level's usual one; labels go to
+ *   `labelPane` (default: Leaflet's tooltip pane, above the pins)
  * @returns {L.GeoJSON & {load: () => Promise<L.GeoJSON>}}
  */
-export function createDistrictLayer(url, level, { labels = false, onError } = {}) {
+export function createDistrictLayer(url, level, {
+  labels = false, style = DISTRICT_STYLES[level], labelPane = 'tooltipPane', labelClass = '', onError,
+} = {}) {
   const layer = L.geoJSON(null, {
-    style: DISTRICT_STYLES[level],
+    style,
     interactive: false,
     onEachFeature: labels
       ? (feature, sublayer) => sublayer.bindTooltip(districtLabel(feature), {
         permanent: true,
         direction: 'center',
-        className: 'district-label',
+        className: `district-label ${labelClass}`.trim(),
+        pane: labelPane,
       })
       : undefined,
   });

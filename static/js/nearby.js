@@ -126,9 +126,7 @@ export function createNearby(ui) {
       ui.heading.textContent = format(STRINGS.nearby.question, { n: features.length });
       ui.list.replaceChildren(...features.map(item));
       ui.error.hidden = true;
-      const wasAsking = asking;
-      setAsking(true);
-      if (!wasAsking) ui.announce(format(STRINGS.nearby.found, { n: features.length }));
+      setAsking(true); // the sheet shows the offer as a step and moves the focus to its heading
       return false;
     },
     /** Forget the answers (a new draft). */

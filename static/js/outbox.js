@@ -92,6 +92,24 @@ export async function pending() {
 /** {pending, refused, lastSentAt: Date|null} now, e.g. for a status line that starts after the first 'change'. */
 export const status = () => readStatus();
 
+/**
+ * What waits to be sent, by finding, oldest first: [{id, create: the POST body or null (the
+ * finding is on the server already), edits: [PATCH bodies], photos: [{blob, name, sha256}] (not
+ * the refused ones), deleting}]. Read after a reload to show the waiting findings again.
+ */
+export async function queuedFindings() {
+  const byId = new Map();
+  for (const item of await allItems()) {
+    if (!byId.has(item.id)) byId.set(item.id, { id: item.id, create: null, edits: [], photos: [], deleting: false });
+    const finding = byId.get(item.id);
+    if (item.kind === 'create') finding.create = item.body;
+    else if (item.kind === 'edit') finding.edits.push(item.body);
+    else if (item.kind === 'delete') finding.deleting = true;
+    else if (item.kind === 'photo' && !item.refused) finding.photos.push({ blob: item.blob, name: item.name, sha256: item.sha256 });
+  }
+  return [...byId.values()];
+}
+
 /** The photos the server refused, still queued: [{seq, id (finding), name, blob, refused}]. */
 export async function refusedPhotos() {
   return (await allItems()).filter((item) => item.kind === 'photo' && item.refused)

@@ -11,6 +11,11 @@ const GEO_ERRORS = { 1: 'geoDenied', 2: 'geoUnavailable', 3: 'geoTimeout' };
 // Worse than this (metres), the GPS position is a guess: placing by a tap is suggested.
 const POOR_ACCURACY_M = 50;
 const round = (value) => Math.round(value * 1e7) / 1e7;
+// The draft pin stands 44 px tall on its tip; it should keep this far from the map's edges.
+const PIN_PX = 44;
+const EDGE_PX = 12;
+// A GPS fix without an accuracy shows this many metres around the pin.
+const MIN_VIEW_M = 50;
 
 /**
  * @param {L.Map} map
@@ -28,11 +33,19 @@ export function createPlacePicker(map, { locateButton, tapButton, accuracyText, 
 
   const busy = () => state.tapping || line.drawing;
 
-  /** After the layout changed (sheet opened/closed/collapsed): resize the map, keep the place in view. */
+  /**
+   * After the layout changed (sheet opened, a step or a hint changed its height): resize the map
+   * and, when the pin (or the stretch's middle) is not clear of the map's edges, centre it in the
+   * part of the map the sheet leaves free.
+   */
   function relayout() {
     map.invalidateSize({ pan: false });
     const at = state.latlng ?? line.middle();
-    if (at && !map.getBounds().pad(-0.1).contains(at)) map.panTo(at);
+    if (!at) return;
+    const size = map.getSize();
+    const tip = map.latLngToContainerPoint(at);
+    const clear = tip.x >= EDGE_PX && tip.x <= size.x - EDGE_PX && tip.y >= PIN_PX + EDGE_PX && tip.y <= size.y - EDGE_PX;
+    if (!clear) map.panBy([tip.x - size.x / 2, tip.y - PIN_PX / 2 - size.y / 2], { animate: false });
   }
 
   function restingHint() {
@@ -54,7 +67,7 @@ export function createPlacePicker(map, { locateButton, tapButton, accuracyText, 
     state.accuracy = accuracy;
     state.changed = true;
     if (!state.marker) {
-      const icon = L.divIcon({ className: 'draft-marker', html: false, iconSize: [44, 44], iconAnchor: [22, 44] });
+      const icon = L.divIcon({ className: 'draft-marker', html: false, iconSize: [PIN_PX, PIN_PX], iconAnchor: [PIN_PX / 2, PIN_PX] });
       state.marker = L.marker(state.latlng, { icon, draggable: true, autoPan: true, keyboard: false, zIndexOffset: 1000 });
       state.marker.on('dragend', () => {
         set(state.marker.getLatLng(), null); // a moved pin no longer has the GPS accuracy
@@ -148,7 +161,8 @@ export function createPlacePicker(map, { locateButton, tapButton, accuracyText, 
       const { latitude, longitude, accuracy } = position.coords;
       const latlng = L.latLng(latitude, longitude);
       set(latlng, Number.isFinite(accuracy) ? accuracy : null);
-      map.fitBounds(latlng.toBounds(Math.max(2 * (accuracy || 0), 100)), { maxZoom: 18, padding: [24, 24] });
+      // The accuracy circle in view; a good fix zooms in close (the map part above the sheet is small).
+      map.fitBounds(latlng.toBounds(2 * (accuracy || MIN_VIEW_M)), { maxZoom: 18, padding: [24, 24] });
     }, (err) => {
       if (!done()) return;
       restingHint();

@@ -110,17 +110,18 @@ function detailsOf(p) {
 }
 
 /**
- * Own finding: edit, and delete after an inline "really?" (no window.confirm). The two
- * states are shown/hidden, never swapped out: Leaflet treats a click whose target left the
- * DOM as a click on the map, which would close the popup.
+ * Own finding: edit (when `actions.edit` is given), and delete after an inline "really?" (no
+ * window.confirm). The two states are shown/hidden, never swapped out: Leaflet treats a click
+ * whose target left the DOM as a click on the map, which would close the popup.
  */
-function ownActions(feature, actions) {
+export function ownActions(feature, actions) {
   const bar = el('div', 'finding-popup__actions');
   const ask = el('div', 'finding-popup__actions finding-popup__confirm');
   const question = el('p', 'finding-popup__question', STRINGS.popup.deleteQuestion);
   question.tabIndex = -1;
   const remove = button('btn--danger', STRINGS.popup.delete, () => toggle(true));
-  bar.append(button('btn--secondary', STRINGS.popup.edit, () => actions.edit(feature)), remove);
+  if (actions.edit) bar.append(button('btn--secondary', STRINGS.popup.edit, () => actions.edit(feature)));
+  bar.append(remove);
   ask.append(
     question,
     button('btn--secondary', STRINGS.popup.deleteCancel, () => toggle(false)),

@@ -1,5 +1,6 @@
 // Installable app: registers the service worker (app shell offline, see sw.js) and starts the
 // status line of the outbox (sync-status.js), which also sends what is still queued.
+// Tells the worker the page's language (for its offline page).
 // Once the page would open offline, <html> gets data-offline="ready".
 
 import './sync-status.js';
@@ -10,6 +11,9 @@ const isApi = (href) => {
   const url = new URL(href);
   return url.origin === location.origin && url.pathname.startsWith('/api/');
 };
+
+/** API answers and images (map tiles among them: the worker picks what it keeps). */
+const worthStoring = (entry) => isApi(entry.name) || entry.initiatorType === 'img';
 
 /** Ask the worker to fetch and keep copies of `urls`; resolves when it is done (or gave up). */
 function askToStore(worker, urls) {
@@ -26,9 +30,9 @@ function askToStore(worker, urls) {
  * Hand the worker the page's URL and every API answer it loads (also those finishing later).
  */
 function storeWhatWentPast(worker) {
-  const first = [location.href, ...performance.getEntriesByType('resource').map((e) => e.name).filter(isApi)];
+  const first = [location.href, ...performance.getEntriesByType('resource').filter(worthStoring).map((e) => e.name)];
   new PerformanceObserver((list) => {
-    const urls = list.getEntries().map((entry) => entry.name).filter(isApi);
+    const urls = list.getEntries().filter(worthStoring).map((entry) => entry.name);
     if (urls.length) askToStore(worker, urls);
   }).observe({ type: 'resource' });
   return askToStore(worker, [...new Set(first)]);
@@ -43,12 +47,22 @@ function controlled(worker) {
   });
 }
 
+/**
+ * True when this page loaded past the worker: none controlled it yet, or one claimed it only
+ * while it loaded (its first requests then went past the worker, unstored).
+ */
+function loadedPastTheWorker() {
+  const [navigation] = performance.getEntriesByType('navigation');
+  return !navigator.serviceWorker.controller || !(navigation?.workerStart > 0);
+}
+
 async function register() {
-  const firstVisit = !navigator.serviceWorker.controller;
+  const wentPast = loadedPastTheWorker();
   await navigator.serviceWorker.register('/sw.js', { scope: '/' });
   const { active } = await navigator.serviceWorker.ready;
   await controlled(active);
-  if (firstVisit) await storeWhatWentPast(active);
+  active.postMessage({ type: 'language', lang: document.documentElement.lang });
+  if (wentPast) await storeWhatWentPast(active);
   document.documentElement.dataset.offline = 'ready';
 }
 

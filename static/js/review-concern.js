@@ -21,8 +21,10 @@ const LINE_STYLE = { color: '#00468a', weight: 5, opacity: 0.8 };
 let concern = config?.concern;
 let stale = false;
 
+// Duisburg time with the zone named, as the server writes it ("02.03.2026, 00:30 MEZ" in German).
 const when = new Intl.DateTimeFormat(STRINGS.locale, {
-  dateStyle: 'short', timeStyle: 'short', timeZone: STRINGS.timeZone,
+  day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  timeZone: STRINGS.timeZone, timeZoneName: 'short',
 });
 
 // ---- messages ---------------------------------------------------------------------------------
@@ -85,6 +87,7 @@ function describe(event) {
 
 function who(event) {
   if (event.user) return event.user.display_name || event.user.username;
+  if (event.actor) return event.actor;
   return config.participant_actions.includes(event.action) ? T.participant : T.unknownUser;
 }
 

@@ -12,7 +12,8 @@ const MAX_IDS_IN_URL = 100;
 
 const dateFormat = new Intl.DateTimeFormat(STRINGS.locale, { dateStyle: 'medium', timeZone: STRINGS.timeZone });
 const dateTimeFormat = new Intl.DateTimeFormat(STRINGS.locale, {
-  dateStyle: 'medium', timeStyle: 'short', timeZone: STRINGS.timeZone,
+  day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  timeZone: STRINGS.timeZone, timeZoneName: 'short',
 });
 
 const formatDate = (value, formatter = dateFormat) => (value ? formatter.format(new Date(value)) : '');

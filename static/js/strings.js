@@ -22,6 +22,14 @@ const GERMAN = {
     findings: 'Funde',
   },
 
+  offlineArea: {
+    progress: '{n} von {count} Kartenteilen gespeichert ({size} von {total})',
+    saved: 'Gespeichert: {count} Kartenteile, {size}. Die Karte dieser Gegend geht jetzt auch ohne Netz.',
+    cancelled: 'Abgebrochen. Was schon gespeichert ist, bleibt auf dem Handy.',
+    noSpace: 'Auf diesem Handy ist zu wenig Platz frei: nötig sind etwa {size}, frei sind {free}.',
+    failed: 'Die Karte konnte nicht ganz gespeichert werden. Bitte mit Netz noch einmal versuchen.',
+  },
+
   popup: {
     ortsteil: 'Ortsteil',
     stadtbezirk: 'Stadtbezirk',
@@ -70,6 +78,9 @@ const GERMAN = {
     lineNow: 'Tippe nacheinander auf die Karte, um die Strecke zu zeichnen.',
     linePoints: 'Punkte der Strecke: {n}',
     lineSet: 'Strecke gesetzt (Punkte: {n}). Mit „Strecke“ weiterzeichnen.',
+    step: 'Schritt {n} von {count}',
+    placeMissing: 'Bitte zuerst den Ort wählen.',
+    categoryMissing: 'Bitte wähle, was es ist.',
   },
 
   sync: {
@@ -89,6 +100,16 @@ const GERMAN = {
   walk: {
     meetingPoint: 'Treffpunkt',
     route: 'Geplante Route',
+  },
+
+  mine: {
+    loading: 'Deine Funde werden geladen …',
+    empty: 'Du hast auf diesem Gerät noch keine Funde gemeldet.',
+    failed: 'Die gesendeten Funde können gerade nicht geladen werden. Hier stehen nur die, die noch warten.',
+    waiting: 'Wartet auf Senden',
+    notGrouped: 'Gesendet, noch nicht bearbeitet',
+    status: 'Stand: {status}',
+    show: 'Auf der Karte zeigen',
   },
 
   photos: {
@@ -125,7 +146,6 @@ const GERMAN = {
 
   nearby: {
     question: 'Schon in der Nähe gemeldet: {n}',
-    found: 'Ähnliche Funde in der Nähe: {n}. Ist es einer davon?',
     distance: '{m} m',
     photoAlt: 'Foto des Fundes',
     confirm: '+1 Ich habe das auch gesehen',

@@ -1,33 +1,39 @@
-// Service worker: keeps the app shell, the pages a participant opened and the walk's data on
-// the phone, so the map opens without a connection. Served at /sw.js by mapapp/pwa, which
-// fills in CONFIG (a content version and the shell's URLs); a new version replaces the old
-// caches. Sending is not done here: the page's outbox (outbox.js) queues and sends findings,
-// so POST/PUT/PATCH/DELETE pass straight through to the network. Map tiles are left alone.
+// Service worker: keeps the app shell, the pages a participant opened, the walk's data and the
+// map tiles they have seen on the phone, so the map opens without a connection. Served at /sw.js
+// by mapapp/pwa, which fills in CONFIG (a content version, the shell's URLs, the offline page per
+// language, the tile URL patterns and how many tiles to keep); a new version replaces the old
+// shell. Sending is not done here: the page's outbox (outbox.js) queues and sends findings, so
+// POST/PUT/PATCH/DELETE pass straight through to the network (joining a walk offline excepted).
 
-const CONFIG = { version: 'dev', precache: [], pages: ['/'] };
+const CONFIG = { version: 'dev', precache: [], pages: ['/'], offline: {}, tiles: [], tileEntries: 2000 };
 
 const SHELL = `mapapp-shell-${CONFIG.version}`; // static files and pages of this version
 const DATA = 'mapapp-data'; // API answers, kept across versions
 const PHOTOS = 'mapapp-photos'; // stored photos: their URLs name their content, so never stale
+const TILES = 'mapapp-tiles'; // map tiles seen, kept across versions, at most CONFIG.tileEntries
+const SETTINGS = 'mapapp-settings'; // the language of the last page, for the offline page
+const LANGUAGE_KEY = '/offline/language';
 const PAGE_TIMEOUT_MS = 4000; // weak mobile data: show the stored page rather than wait longer
 const API_TIMEOUT_MS = 8000;
 const DATA_ENTRIES = 80; // bbox queries of the overview map would otherwise pile up
 const PHOTO_ENTRIES = 150;
-// The maps only: the join page carries a form token that must not go stale in a cache.
-const PAGES = [/^\/$/, /^\/w\/[^/]+\/map\/?$/];
-const API = [/^\/api\/categories$/, /^\/api\/walks(\/[^/]+)?$/, /^\/api\/findings$/, /^\/api\/districts$/, /^\/api\/viewport$/];
+// The maps and a walk's join page ("Infos zur Begehung"). The join page carries a form token:
+// its stored copy is only shown without a connection, and joining offline opens the stored map.
+const JOIN = /^\/w\/[^/]+$/;
+const WALK_MAP = /^(\/w\/[^/]+)\/map\/?$/;
+const PAGES = [/^\/$/, WALK_MAP, JOIN];
+// /api/me/findings: the phone's own findings ("Meine Funde"), one participant per browser.
+const API = [/^\/api\/categories$/, /^\/api\/walks(\/[^/]+)?$/, /^\/api\/findings$/, /^\/api\/districts$/, /^\/api\/viewport$/,
+  /^\/api\/me\/findings$/];
 // Query parameters that select different data (a cached answer must agree on these).
 const IDENTITY_PARAMS = ['walk', 'level'];
 const STATIC = /^\/(static|vendor)\/.+\.(js|mjs|css|png|svg|woff2?)$/;
 const PHOTO = /^\/photos\/[0-9a-f]{64}\/(web|thumb)\.jpg$/;
+const TILE = CONFIG.tiles.map((source) => new RegExp(source)); // absolute tile URLs
 const MATCH = { ignoreVary: true };
 
-const OFFLINE_PAGE = `<!doctype html><html lang="de"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline</title>
-<h1>Keine Verbindung</h1><p>Diese Seite ist auf dem Gerät noch nicht gespeichert.
-Gespeicherte Funde werden gesendet, sobald das Netz wieder da ist.</p><p><a href="/">Zur Karte</a></p>`;
-
 const matches = (patterns, path) => patterns.some((pattern) => pattern.test(path));
+const isTile = (url) => TILE.some((pattern) => pattern.test(url.href));
 
 self.addEventListener('install', (event) => {
   event.waitUntil(precache().then(() => self.skipWaiting()));
@@ -45,7 +51,8 @@ self.addEventListener('activate', (event) => {
 /** The shell must be complete (else the install fails and is retried); pages are best effort. */
 async function precache() {
   const cache = await caches.open(SHELL);
-  await cache.addAll(CONFIG.precache.map((url) => new Request(url, { cache: 'reload' })));
+  const shell = [...CONFIG.precache, ...Object.values(CONFIG.offline)];
+  await cache.addAll(shell.map((url) => new Request(url, { cache: 'reload' })));
   // The page that registers the worker (e.g. a walk map) is stored too, so it opens offline.
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const pages = new Set(CONFIG.pages);
@@ -65,18 +72,28 @@ async function precache() {
 
 // A page that loaded before this worker controlled it sends its own URL and the API answers
 // it used: fetch and store them, so that this page opens offline too.
+// Every page also says its language, so that the offline page speaks it.
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'claim') event.waitUntil(self.clients.claim());
+  if (event.data?.type === 'language') event.waitUntil(rememberLanguage(event.data.lang));
   if (event.data?.type !== 'store') return;
-  const urls = (event.data.urls ?? []).map((href) => new URL(href, self.location.origin))
-    .filter((url) => url.origin === self.location.origin);
-  const pages = urls.filter((url) => matches(PAGES, url.pathname));
+  const all = (event.data.urls ?? []).map((href) => new URL(href, self.location.origin));
+  const urls = all.filter((url) => url.origin === self.location.origin);
+  const pages = withJoinPages(urls.filter((url) => matches(PAGES, url.pathname)));
   const answers = urls.filter((url) => matches(API, url.pathname));
-  event.waitUntil(Promise.all([storeCopies(SHELL, pages, Infinity), storeAnswers(answers)])
+  const tiles = all.filter(isTile);
+  event.waitUntil(Promise.all([storeCopies(SHELL, pages, Infinity), storeAnswers(answers), storeTiles(tiles)])
     .then(() => event.ports[0]?.postMessage('stored')));
 });
 
 const storeAnswers = (urls) => storeCopies(DATA, urls, DATA_ENTRIES);
+
+/** A walk's map comes with its join page ("Infos zur Begehung"), often left before it was stored. */
+function withJoinPages(pages) {
+  const joins = pages.map((url) => url.pathname.match(WALK_MAP)?.[1]).filter(Boolean)
+    .map((path) => new URL(path, self.location.origin));
+  return [...pages, ...joins];
+}
 
 async function storeCopies(cacheName, urls, max) {
   const cache = await caches.open(cacheName);
@@ -93,11 +110,19 @@ async function storeCopies(cacheName, urls, max) {
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
+  if (request.method === 'POST' && request.mode === 'navigate' && JOIN.test(url.pathname)) {
+    event.respondWith(join(request, url));
+    return;
+  }
+  if (request.method !== 'GET') return;
+  if (isTile(url)) {
+    event.respondWith(tile(event));
+    return;
+  }
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
-    if (matches(PAGES, url.pathname)) event.respondWith(page(event));
+    event.respondWith(matches(PAGES, url.pathname) ? page(event) : fetch(request).catch(() => offlinePage()));
   } else if (matches(API, url.pathname)) {
     event.respondWith(networkFirst(event, DATA, API_TIMEOUT_MS));
   } else if (STATIC.test(url.pathname) || CONFIG.precache.includes(url.pathname)) {
@@ -108,11 +133,47 @@ self.addEventListener('fetch', (event) => {
 });
 
 async function page(event) {
+  const joinPages = withJoinPages([new URL(event.request.url)]).slice(1);
+  if (joinPages.length) event.waitUntil(storeCopies(SHELL, joinPages, Infinity));
   try {
     return await networkFirst(event, SHELL, PAGE_TIMEOUT_MS);
   } catch {
-    return new Response(OFFLINE_PAGE, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    return offlinePage();
   }
+}
+
+/** Joining from a stored join page without a connection: the walk's stored map, if there is one. */
+async function join(request, url) {
+  try {
+    return await fetch(request);
+  } catch {
+    const map = `${url.pathname}/map`;
+    if (await caches.match(map, MATCH)) return Response.redirect(new URL(map, self.location.origin).href, 303);
+    return offlinePage();
+  }
+}
+
+async function rememberLanguage(lang) {
+  if (typeof lang !== 'string' || !(lang in CONFIG.offline)) return;
+  const cache = await caches.open(SETTINGS);
+  await cache.put(LANGUAGE_KEY, new Response(lang));
+}
+
+/** The language of the last page shown, else the phone's first language the app speaks, else the first. */
+async function offlineLanguage() {
+  const stored = await (await caches.open(SETTINGS)).match(LANGUAGE_KEY);
+  const remembered = stored ? await stored.text() : null;
+  if (remembered in CONFIG.offline) return remembered;
+  const spoken = (navigator.languages ?? []).map((tag) => tag.toLowerCase().split('-')[0]);
+  return spoken.find((lang) => lang in CONFIG.offline) ?? Object.keys(CONFIG.offline)[0];
+}
+
+/** The app's page "no connection, this page is not stored", in the participant's language. */
+async function offlinePage() {
+  const cache = await caches.open(SHELL);
+  const stored = await cache.match(CONFIG.offline[await offlineLanguage()], MATCH);
+  if (!stored) return Response.error();
+  return new Response(await stored.blob(), { status: 503, headers: stored.headers });
 }
 
 /**
@@ -198,4 +259,103 @@ async function unversioned(request, cacheName) {
   if (cacheName !== SHELL || new URL(request.url).search) return undefined;
   const cache = await caches.open(SHELL);
   return cache.match(request, { ...MATCH, ignoreSearch: true });
+}
+
+// ---- map tiles ----------------------------------------------------------------------------
+// A tile seen once is drawn again without a connection. A stored tile is used while the tile
+// server's max-age says it is fresh, and after that too, while a fresh copy is fetched in the
+// background (stale-while-revalidate). Answers marked no-store or private are never kept.
+
+const STORED_AT = 'X-Mapapp-Stored'; // when a tile was stored (CORS answers hide their Date)
+let corsRefused = false; // a tile host without CORS: its (opaque) tiles pass through, unkept
+let trimming = null;
+let trimAgain = false;
+
+async function tile(event) {
+  const { request } = event;
+  const stored = await caches.match(request.url, MATCH); // also tiles stored for a walk's area
+  if (stored && fresh(stored)) return stored;
+  const network = fetchTile(request.url, request);
+  event.waitUntil(network.then(({ kept }) => kept, () => {}));
+  return stored ?? network.then(({ response }) => response);
+}
+
+/**
+ * Fetch a tile (readably, with CORS, when it is on another host); `kept` settles once a copy
+ * is stored, if the tile server allows it.
+ */
+async function fetchTile(href, request = href) {
+  const url = new URL(href);
+  const response = url.origin === self.location.origin || corsRefused
+    ? await fetch(request)
+    : await fetch(href, { mode: 'cors', credentials: 'omit' }).catch(async (err) => {
+      if (!self.navigator.onLine) throw err;
+      corsRefused = true;
+      return fetch(request);
+    });
+  const kept = keepable(response) ? keepTile(href, response.clone()) : Promise.resolve();
+  return { response, kept };
+}
+
+/** Store the tiles a page loaded before this worker controlled it (those not kept yet). */
+async function storeTiles(urls) {
+  await Promise.all(urls.map(async (url) => {
+    try {
+      if (!(await caches.match(url.href, MATCH))) await (await fetchTile(url.href)).kept;
+    } catch {
+      // Offline again: kept when it is next shown.
+    }
+  }));
+}
+
+function cacheControl(response) {
+  return (response.headers.get('Cache-Control') ?? '').toLowerCase();
+}
+
+function keepable(response) {
+  if (response.status !== 200 || !['basic', 'cors'].includes(response.type)) return false;
+  return !/(^|[\s,])(no-store|private)([\s,=]|$)/.test(cacheControl(response));
+}
+
+/** Fresh while younger than max-age (or before Expires); no-cache or neither: stale at once. */
+function fresh(stored) {
+  const control = cacheControl(stored);
+  const storedAt = Number(stored.headers.get(STORED_AT));
+  if (/(^|[\s,])no-cache([\s,=]|$)/.test(control) || !storedAt) return false;
+  const maxAge = control.match(/(?:^|[\s,])max-age=(\d+)/);
+  if (maxAge) return Date.now() - storedAt < Number(maxAge[1]) * 1000;
+  const expires = Date.parse(stored.headers.get('Expires') ?? '');
+  return Number.isFinite(expires) && Date.now() < expires;
+}
+
+async function keepTile(href, response) {
+  try {
+    const headers = new Headers(response.headers);
+    headers.set(STORED_AT, String(Date.now()));
+    const copy = new Response(await response.blob(), { status: 200, statusText: response.statusText, headers });
+    const cache = await caches.open(TILES);
+    await cache.delete(href, MATCH); // a refreshed tile counts as the newest
+    await cache.put(href, copy);
+    await trimTiles();
+  } catch {
+    // Storage full or the tile was cut off: the previous copy (if any) stays.
+  }
+}
+
+/** Keep at most CONFIG.tileEntries tiles, dropping the longest stored; one pass at a time. */
+function trimTiles() {
+  if (trimming) {
+    trimAgain = true;
+    return trimming;
+  }
+  trimming = (async () => {
+    do {
+      trimAgain = false;
+      const cache = await caches.open(TILES);
+      const keys = await cache.keys();
+      const excess = keys.slice(0, Math.max(0, keys.length - CONFIG.tileEntries));
+      await Promise.all(excess.map((key) => cache.delete(key)));
+    } while (trimAgain);
+  })().finally(() => { trimming = null; });
+  return trimming;
 }

@@ -1,7 +1,10 @@
 // Between the form and the outbox (outbox.js): a saved finding shows at once as a pending pin,
 // and is replaced by the server's feature when the outbox reports it 'sent'. A refusal the
 // outbox cannot retry ('rejected') removes the pending pin and hands the draft back to the
-// form, with the server's field messages. Edits and deletions work the same way.
+// form, with the server's field messages. Edits and deletions work the same way. A finding
+// still waiting to be sent can be edited too: the change is queued behind its creation (the
+// outbox sends a finding's items in order) and its pin stays waiting, with the edited values,
+// until the change is on the server as well.
 // "Gespeichert" is said only once the finding and all its photos are on the server; a refused
 // photo is announced as an error instead (it stays in the outbox, see sync-status.js).
 
@@ -30,6 +33,15 @@ function geometryOf(fields) {
   return { type: 'Point', coordinates: [fields.lon, fields.lat] };
 }
 
+/** A request body with `patch` applied; a new place replaces the old one (pin or line). */
+function withChanges(body, patch) {
+  const moved = patch.geometry || patch.lat !== undefined;
+  const { lat, lon, accuracy_m: accuracy, geometry, ...rest } = body;
+  const place = moved ? {} : { lat, lon, accuracy_m: accuracy, geometry };
+  const kept = Object.fromEntries(Object.entries(place).filter(([, value]) => value !== undefined));
+  return { ...rest, ...kept, ...patch };
+}
+
 /** A feature that looks like the server's, for the pending pin and its popup. */
 export function previewFeature(base, changes, photoUrls = []) {
   const category = getCategory(changes.category ?? base?.properties?.category);
@@ -54,7 +66,8 @@ export function previewFeature(base, changes, photoUrls = []) {
  *   onRejected gets {mode: 'create'|'edit', id, payload|patch, photos, feature?, fields, message, status}.
  */
 export function createSync({ findings, announce, findingsUrl, onRejected }) {
-  // finding id → {mode, payload|patch, photos, original, photosLeft, photosRefused, waitingForCreate, queuedAt}
+  // finding id → {mode, payload|patch, photos, original, photosLeft, photosRefused, waitingForCreate,
+  // editsLeft (edits of a waiting new finding queued behind it), sent, queuedAt}
   const local = new Map();
 
   const featureUrl = (id) => `${findingsUrl.replace(/\/$/, '')}/${encodeURIComponent(id)}`;
@@ -98,7 +111,7 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
   /** A photo of `entry` was stored or refused; with the last one, show the server's version. */
   async function photoSettled(id, entry) {
     entry.photosLeft -= 1;
-    if (entry.photosLeft > 0 || entry.waitingForCreate) return;
+    if (entry.photosLeft > 0 || entry.waitingForCreate || entry.editsLeft > 0) return;
     local.delete(id);
     await refresh(id);
     revoke(entry);
@@ -120,8 +133,10 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     }
     if (!entry || (detail.kind !== 'create' && detail.kind !== 'edit')) return;
     const feature = detail.feature?.type === 'Feature' ? detail.feature : null;
+    if (detail.kind === 'edit' && entry.editsLeft > 0) entry.editsLeft -= 1;
     entry.waitingForCreate = false;
     entry.sent = feature;
+    if (entry.editsLeft > 0) return; // on the server, but not yet as edited: the pin keeps waiting
     if (entry.photosLeft > 0) {
       // Keep the previews in the popup until the photos are on the server too.
       if (feature) feature.properties.photos = entry.photos.map((p) => ({ url: p.url, thumb_url: p.url }));
@@ -153,11 +168,25 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
       findings.remove(id);
       onRejected({ mode: 'create', id, payload: entry.payload, photos: entry.photos, ...reason });
     } else if (detail.kind === 'edit') {
-      findings.addFeature(entry.original);
-      onRejected({ mode: 'edit', id, patch: entry.patch, photos: [], feature: entry.original, ...reason });
+      editRejected(id, entry, reason);
     } else if (detail.kind === 'delete') {
       findings.release(id);
     }
+  }
+
+  /**
+   * A change the server refused goes back to the form, on the finding as the server has it: for
+   * a new finding edited while waiting, as it was created (its create was answered with it).
+   */
+  function editRejected(id, entry, reason) {
+    const original = entry.mode === 'create' ? entry.sent : entry.original;
+    if (!original) {
+      refresh(id);
+      announce(reason.message || STRINGS.errors.unexpected, 'error');
+      return;
+    }
+    findings.addFeature(original);
+    onRejected({ mode: 'edit', id, patch: entry.patch, photos: [], feature: original, ...reason });
   }
 
   /**
@@ -190,6 +219,36 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     return navigator.onLine === false ? STRINGS.saving.queuedOffline : STRINGS.capture.sending;
   }
 
+  /**
+   * Change a new finding that is still waiting: the PATCH goes out after its creation (also when
+   * that is on its way right now), so the server stores it once, with the new values. Until the
+   * change is sent the pin shows the finding as edited; a refused creation comes back to the
+   * form as edited.
+   */
+  async function editWaiting(entry, id, patch, photos) {
+    const before = { payload: entry.payload, patch: entry.patch, editsLeft: entry.editsLeft ?? 0 };
+    const shown = { photos: entry.photos, photosLeft: entry.photosLeft };
+    // Counted before queueing: the change may be sent (and reported) before submitEdit resolves.
+    Object.assign(entry, {
+      payload: withChanges(entry.payload, patch), patch: { ...entry.patch, ...patch }, editsLeft: before.editsLeft + 1,
+      photos: [...entry.photos, ...photos], photosLeft: entry.photosLeft + photos.length,
+    });
+    try {
+      await box.submitEdit(id, patch);
+    } catch (err) {
+      Object.assign(entry, before, shown);
+      throw err;
+    }
+    try {
+      if (photos.length) await box.submitPhotos(id, photos.map(({ blob, name, sha256 }) => ({ blob, name, sha256 })));
+    } catch (err) {
+      Object.assign(entry, shown); // the change itself is queued
+      throw err;
+    }
+    findings.addFeature(previewFeature(null, entry.payload, entry.photos.map((p) => p.url)), { hold: 'pending' });
+    announce(queuedMessage());
+  }
+
   return {
     /** Queue a new finding with its photos ([{blob, name, sha256, url}]); show it pending. */
     async create(payload, photos) {
@@ -210,6 +269,7 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
     /** Queue changes of an own finding (and new photos); show the changed pin pending. */
     async edit(original, patch, photos = []) {
       const id = String(original.id ?? original.properties?.id);
+      if (local.get(id)?.mode === 'create') return editWaiting(local.get(id), id, patch, photos);
       const extra = box.submitPhotos ? photos : [];
       local.set(id, {
         mode: 'edit', patch, original, photos: extra, photosLeft: extra.length, photosRefused: 0,
@@ -224,6 +284,36 @@ export function createSync({ findings, announce, findingsUrl, onRejected }) {
       }
       findings.addFeature(previewFeature(original, patch, extra.map((p) => p.url)), { hold: 'pending' });
       announce(queuedMessage());
+    },
+    /**
+     * Show what the outbox still holds from an earlier page (e.g. one reloaded offline) as
+     * waiting pins, followed like new ones: once sent they become normal pins, a refused one
+     * goes back to the form. Call it after the findings' first load, so that a queued edit or
+     * deletion finds its pin. Sending stays the outbox's job: nothing is queued again.
+     */
+    async restore() {
+      for (const queued of await box.queuedFindings()) {
+        const id = String(queued.id);
+        if (local.has(id)) continue;
+        const photos = queued.photos.map((photo) => ({ ...photo, url: URL.createObjectURL(photo.blob) }));
+        const entry = { photos, photosLeft: photos.length, photosRefused: 0, waitingForCreate: true, queuedAt: 0 };
+        const original = findings.get(id);
+        const patch = Object.assign({}, ...queued.edits);
+        if (queued.deleting) {
+          revoke(entry);
+          findings.hold(id, 'deleting');
+          local.set(id, { mode: 'delete', original, photos: [], photosLeft: 0 });
+        } else if (queued.create) {
+          const payload = queued.edits.reduce(withChanges, queued.create);
+          local.set(id, { ...entry, mode: 'create', payload, patch, editsLeft: queued.edits.length });
+          findings.addFeature(previewFeature(null, payload, photos.map((p) => p.url)), { hold: 'pending' });
+        } else if (original) {
+          local.set(id, { ...entry, mode: 'edit', original, patch });
+          findings.addFeature(previewFeature(original, patch, photos.map((p) => p.url)), { hold: 'pending' });
+        } else {
+          revoke(entry);
+        }
+      }
     },
     /** Queue the deletion of an own finding; it disappears at once. */
     async remove(feature) {

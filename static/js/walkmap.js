@@ -1,11 +1,36 @@
-// A walk on the map: its planned route as a line, the meeting point, and the view
-// fitted to the walk's bounds. The findings of the walk come from findings.js.
+// A walk on the map: its planned route as a line, the meeting point, the district outlines
+// with the Ortsteil names, and the view fitted to the walk's bounds. The findings of the walk
+// come from findings.js.
 
 import { STRINGS } from './strings.js';
 
 const L = window.L;
 
 const ROUTE_STYLE = { color: '#00468a', weight: 5, opacity: 0.75, dashArray: '10 8', interactive: false, className: 'walk-route' };
+// Thin outlines, so that placing a pin by tap is not blind without map tiles (offline). The
+// names lie under the pins (a pane between the outlines and the markers) and catch no taps.
+const LABEL_PANE = 'districtLabels';
+const LABEL_PANE_Z = 450; // Leaflet: overlays 400, marker shadows 500, markers 600
+const OUTLINE_STYLES = {
+  stadtbezirk: { color: '#00468a', weight: 2, opacity: 0.55, fill: false, className: 'walk-outline' },
+  ortsteil: { color: '#4a5866', weight: 1, opacity: 0.8, dashArray: '4 3', fill: false, className: 'walk-outline' },
+};
+
+/**
+ * Options for createDistrictLayer (map.js) per level on a walk's map: thin lines, the Ortsteil
+ * names as small labels in a pane under the pins.
+ */
+export function walkOutlineOptions(map) {
+  if (!map.getPane(LABEL_PANE)) {
+    const pane = map.createPane(LABEL_PANE);
+    pane.style.zIndex = String(LABEL_PANE_Z);
+    pane.style.pointerEvents = 'none';
+  }
+  return {
+    stadtbezirk: { style: OUTLINE_STYLES.stadtbezirk },
+    ortsteil: { style: OUTLINE_STYLES.ortsteil, labels: true, labelPane: LABEL_PANE, labelClass: 'district-label--walk' },
+  };
+}
 
 /** [lat, lng] of a GeoJSON Point, or null. */
 function pointLatLng(geometry) {

@@ -1,10 +1,10 @@
-"""Participants edit and delete their own findings, and nobody else's."""
+"""Participants list, edit and delete their own findings, and nobody else's."""
 import uuid
 
 import pytest
 from sqlalchemy import text
 
-from tests.factories import BISMARCKPLATZ, RHEINHAUSEN_MARKT, finding_payload
+from tests.factories import BISMARCKPLATZ, RHEINHAUSEN_MARKT, finding_payload, make_walk
 
 
 @pytest.fixture
@@ -98,3 +98,63 @@ def test_map_page_gives_the_id_before_the_first_post(alice, session):
     assert retry.get_json()["properties"]["mine"] is True
     assert alice.get_cookie("mapapp_participant").value == cookie.value
     assert session.execute(text("SELECT count(*) FROM participants")).scalar() == 1
+
+
+def group_into_concern(session, finding_id, status, note):
+    """Put a finding into a new concern with ``status``; ``note`` goes into its internal trail."""
+    concern_id = uuid.uuid4()
+    session.execute(text("""
+        INSERT INTO concerns (id, title, summary, category_slug, geom, status)
+        SELECT :id, 'Interner Titel', 'Interne Zusammenfassung', category_slug, geom, :status
+        FROM findings WHERE id = :finding"""), {"id": concern_id, "status": status, "finding": finding_id})
+    session.execute(text("UPDATE findings SET concern_id = :id WHERE id = :finding"),
+                    {"id": concern_id, "finding": finding_id})
+    session.execute(text("INSERT INTO concern_events (concern_id, action, note) VALUES (:id, 'status', :note)"),
+                    {"id": concern_id, "note": note})
+    session.commit()
+
+
+def test_my_findings_lists_only_ones_own_with_the_concerns_status(alice, bob, session):
+    walk_id = make_walk(session)
+    grouped = pin(alice, category="empty_shop")
+    on_walk = pin(alice, category="litter", walk_id=str(walk_id), lat=RHEINHAUSEN_MARKT[0], lon=RHEINHAUSEN_MARKT[1])
+    pin(bob, category="noise")
+    group_into_concern(session, grouped["id"], "in_review", "Eigentümer angerufen, Nummer 0203-123")
+
+    response = alice.get("/api/me/findings")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    body = response.get_data(as_text=True)
+    assert "0203-123" not in body and "Interne" not in body, "internal notes must never appear"
+    features = response.get_json()["features"]
+    assert [f["id"] for f in features] == [on_walk["id"], grouped["id"]]  # newest first
+    newest, oldest = (f["properties"] for f in features)
+    assert (oldest["concern_status"], oldest["concern_status_label"]) == ("in_review", "In Prüfung")
+    assert (newest["concern_status"], newest["concern_status_label"]) == (None, None)
+    assert newest["ortsteil"] == "Rheinhausen-Mitte" and newest["category_label"] == "Müll und Schmutz"
+    assert newest["photos"] == [] and newest["mine"] is True and newest["created_at"] and newest["updated_at"]
+
+    assert [f["properties"]["category"] for f in bob.get("/api/me/findings").get_json()["features"]] == ["noise"]
+    walk_only = alice.get(f"/api/me/findings?walk={walk_id}").get_json()["features"]
+    assert [f["id"] for f in walk_only] == [on_walk["id"]]
+
+
+def test_my_findings_speak_the_requests_language(alice, session):
+    grouped = pin(alice)
+    group_into_concern(session, grouped["id"], "resolved", "intern")
+    props = alice.get("/api/me/findings?lang=ar").get_json()["features"][0]["properties"]
+    assert props["concern_status"] == "resolved"
+    assert props["concern_status_label"] not in ("", "Erledigt")
+    assert props["category_label"] != "Leeres Ladenlokal"
+
+
+def test_my_findings_without_a_cookie_are_none(client, alice):
+    pin(alice)
+    response = client.get("/api/me/findings")
+    assert response.status_code == 200
+    assert response.get_json() == {"type": "FeatureCollection", "features": []}
+    assert client.get_cookie("mapapp_participant") is None, "listing issues no cookie"
+
+
+def test_my_findings_name_a_bad_walk(alice):
+    response = alice.get("/api/me/findings?walk=nope")
+    assert response.status_code == 422 and "walk" in response.get_json()["fields"]

@@ -1,5 +1,4 @@
 """Browser fixtures: the app on a local port, Debian's Chromium driven by Playwright."""
-import shutil
 import threading
 from contextlib import contextmanager
 
@@ -25,16 +24,11 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.fail("Chromium is not installed: run `make test`, which installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(playwright_driver):
+    playwright, executable = playwright_driver
+    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 RECORD_CSP_VIOLATIONS = """

@@ -36,7 +36,11 @@ def test_walk_map_with_the_capture_form_open(phone, join_code, lang):
     expect(phone.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
     phone.locator("#pin-button").click()
     phone.locator("#locate-button").click()
+    expect(phone.locator("#accuracy-text")).to_contain_text("12")
+    phone.locator("#next-button").click()
     phone.locator("input[name=category][value=empty_shop]").check()
+    phone.locator("#next-button").click()
+    expect(phone.locator("fieldset.question[data-code=ground_floor]")).to_be_visible()
     found, results = serious_violations(phone)
     assert found == [], results.generate_report()
 

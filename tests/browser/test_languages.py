@@ -4,6 +4,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.test_walk_capture import to_last_step
+
 pytestmark = pytest.mark.browser
 
 
@@ -18,13 +20,19 @@ def test_arabic_page_runs_right_to_left(phone):
     expect(phone.locator("#pin-button")).to_have_accessible_name("أبلغ عن ملاحظة")
     phone.locator("#pin-button").click()
     expect(phone.locator("#capture-title")).to_have_text("أبلغ عن ملاحظة")
-    expect(phone.locator("label.category-option", has_text="ضوضاء")).to_be_visible()
-    send, cancel = (phone.locator(f"#{name}-button").bounding_box() for name in ("send", "cancel"))
-    assert send["x"] < cancel["x"], "the action buttons mirror: Cancel on the right"
+    forward, cancel = (phone.locator(f"#{name}-button").bounding_box() for name in ("next", "cancel"))
+    assert forward["x"] < cancel["x"], "the action buttons mirror: Cancel on the right"
     assert phone.evaluate("document.querySelector('.leaflet-control-zoom').getBoundingClientRect().left") > 180
 
     phone.locator("#locate-button").click()
+    expect(phone.locator("#accuracy-text")).to_contain_text("12")
+    phone.locator("#next-button").click()
+    expect(phone.locator("label.category-option", has_text="ضوضاء")).to_be_visible()
     phone.locator("input[name=category][value=noise]").check()
+    phone.locator("#next-button").click()
+    to_last_step(phone)
+    send, back = (phone.locator(f"#{name}-button").bounding_box() for name in ("send", "back"))
+    assert send["x"] < back["x"], "the action buttons mirror: Back on the right"
     phone.locator("#send-button").click()
     popup = phone.locator(".finding-popup").last
     expect(popup).to_contain_text("ضوضاء")

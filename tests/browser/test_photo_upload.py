@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_walk_capture import eventually, file_payload, open_walk_map, rows, saved_popup, start_finding
+from tests.browser.test_walk_capture import (
+    eventually, file_payload, open_walk_map, rows, saved_popup, start_finding, to_last_step,
+)
 from tests.factories import finding_payload, make_walk
 from tests.photos.images import noisy_jpeg
 
@@ -68,6 +70,7 @@ def pin_with_photo(phone, walk, photo: bytes):
     """Pin a finding on the walk's map with one photo and send it; return the finding's id."""
     open_walk_map(phone, walk)
     start_finding(phone, "empty_shop")
+    to_last_step(phone)
     phone.locator("#photo-gallery-input").set_input_files(files=[file_payload(photo, "IMG_2301.jpg")])
     expect(phone.locator(".photo-thumb")).to_have_count(1)
     with phone.expect_request(finding_posted) as sent:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.conftest import checked_page
+from tests.browser.test_walk_capture import to_last_step
 from tests.factories import BISMARCKPLATZ, make_finding
 
 pytestmark = pytest.mark.browser
@@ -40,7 +41,11 @@ def open_map(page):
 
 
 def choose_category(page, slug):
+    """From the place step (a place chosen): on to the category step, choose, on to the last step."""
+    page.locator("#next-button").click()
     page.locator(f"input[name=category][value={slug}]").check()
+    page.locator("#next-button").click()
+    to_last_step(page)
 
 
 def test_pin_by_gps_lands_in_alt_homberg(phone, session):
@@ -90,9 +95,19 @@ def test_send_stays_disabled_until_place_and_category(phone):
     open_map(phone)
     phone.locator("#pin-button").click()
     expect(phone.locator("#send-button")).to_be_disabled()
-    choose_category(phone, "litter")
-    expect(phone.locator("#send-button")).to_be_disabled()
+    phone.locator("#next-button").click()  # no place: the sheet stays on the place step and says why
+    expect(phone.locator("#place-error")).to_be_visible()
+    expect(phone.locator("#locate-button")).to_be_visible()
     phone.locator("#locate-button").click()
+    expect(phone.locator("#accuracy-text")).to_contain_text("12")
+    phone.locator("#next-button").click()
+    expect(phone.locator("#send-button")).to_be_disabled()
+    phone.locator("#next-button").click()  # no category: it stays on the category step and says why
+    expect(phone.locator("#category-error")).to_be_visible()
+    expect(phone.locator("#send-button")).to_be_disabled()
+    phone.locator("input[name=category][value=litter]").check()
+    phone.locator("#next-button").click()
+    expect(phone.locator("#send-button")).to_be_visible()
     expect(phone.locator("#send-button")).to_be_enabled()
 
 

@@ -97,11 +97,27 @@ def open_walk_map(page, walk):
 
 
 def start_finding(page, category=None):
+    """Open the sheet, place the pin by GPS, go on to the category step and (given one) choose it and
+    go on: the sheet then shows the category's questions, the +1 offer, or (nothing to ask) the last step."""
     page.locator("#pin-button").click()
     page.locator("#locate-button").click()
     expect(page.locator("#accuracy-text")).to_contain_text("12")
+    page.locator("#next-button").click()
     if category:
         page.locator(f"input[name=category][value={category}]").check()
+        page.locator("#next-button").click()
+
+
+def to_last_step(page):
+    """From the category step on: "Weiter" until the last step (text, photos, urgency) shows."""
+    send = page.locator("#send-button")
+    # Leaving the category step waits for the look-up of similar findings nearby.
+    expect(page.locator("#capture-sheet .step:not([hidden])")).to_have_attribute("data-step", re.compile("^[23]$"))
+    for _ in range(2):
+        if send.is_visible():
+            break
+        page.locator("#next-button").click()
+    expect(send).to_be_visible()
 
 
 def saved_popup(page, expected_text="Alt-Homberg"):
@@ -136,16 +152,29 @@ def test_walk_map_shows_title_route_meeting_point_and_all_pins(phone, session, w
 
 
 def test_sheet_fits_a_small_phone_with_large_targets(phone, walk):
+    def check_targets(step):
+        """Every target of the step shown is large enough for a thumb; nothing sticks out sideways."""
+        expect(phone.locator("#capture-sheet .step:not([hidden])")).to_have_attribute("data-step", str(step))
+        sizes = phone.evaluate("""() => [...document.querySelectorAll(
+            '#capture-sheet button, #capture-sheet .choice, #capture-sheet .category-tile, #capture-sheet .urgency__number')]
+          .filter((node) => node.offsetParent !== null)
+          .map((node) => { const r = node.getBoundingClientRect(); return [node.id || node.className || node.textContent, r.width, r.height]; })""")
+        assert sizes and all(w >= 44 and h >= 44 for _, w, h in sizes), [s for s in sizes if s[1] < 44 or s[2] < 44]
+        assert phone.locator("#capture-sheet").evaluate("(node) => node.scrollWidth <= node.clientWidth")
+        return [name for name, _, _ in sizes]
+
     open_walk_map(phone, walk)
-    start_finding(phone, "empty_shop")
-    phone.locator("#nearby-panel[hidden]").wait_for(state="attached")
-    sizes = phone.evaluate("""() => [...document.querySelectorAll(
-        '#capture-sheet button, #capture-sheet .choice, #capture-sheet .category-tile, #capture-sheet .urgency__number')]
-      .filter((node) => node.offsetParent !== null)
-      .map((node) => { const r = node.getBoundingClientRect(); return [node.id || node.className || node.textContent, r.width, r.height]; })""")
-    assert sizes and all(w >= 44 and h >= 44 for _, w, h in sizes), [s for s in sizes if s[1] < 44 or s[2] < 44]
-    sheet = phone.locator("#capture-sheet")
-    assert sheet.evaluate("(node) => node.scrollWidth <= node.clientWidth")
+    phone.locator("#pin-button").click()
+    check_targets(0)
+    phone.locator("#locate-button").click()
+    phone.locator("#next-button").click()
+    assert any("category-tile" in name for name in check_targets(1))
+    phone.locator("input[name=category][value=empty_shop]").check()
+    phone.locator("#next-button").click()
+    assert any("choice" in name for name in check_targets(2))
+    expect(phone.locator("#nearby-panel")).to_be_hidden()
+    phone.locator("#next-button").click()
+    assert any("urgency__number" in name for name in check_targets(3))
 
 
 # ---- pinning -------------------------------------------------------------------
@@ -154,6 +183,7 @@ def test_pin_with_a_photo_lands_with_its_photo(phone, session, walk, photo_stora
     photo = jpeg()
     open_walk_map(phone, walk)
     start_finding(phone, "empty_shop")
+    to_last_step(phone)
     phone.locator("#photo-gallery-input").set_input_files(files=[file_payload(photo)])
     expect(phone.locator(".photo-thumb")).to_have_count(1)
     expect(phone.locator("#photo-count")).to_contain_text("1 von 5")
@@ -187,12 +217,17 @@ def test_stretch_by_tapping_three_points_is_a_linestring(phone, session, walk, d
     phone.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.35)
     phone.locator("#line-done").click()
     expect(phone.locator("#line-tools")).to_be_hidden()
+    phone.locator("#next-button").click()
 
     phone.locator("input[name=category][value=cycle_path]").check()
+    phone.locator("#next-button").click()
+    expect(phone.locator("fieldset.question[data-code=damage]")).to_be_visible()
     expect(phone.locator("fieldset.question[data-code=damage]")).to_contain_text("Pflichtangabe")
-    phone.locator("#send-button").click()  # the required question is not answered yet
+    phone.locator("#next-button").click()  # the required question is not answered yet
     expect(phone.locator("#attr-damage-error")).to_contain_text("Bitte beantworten")
+    expect(phone.locator("#send-button")).to_be_hidden()
     phone.locator(".choice", has_text="Schlaglöcher").click()
+    to_last_step(phone)
     phone.locator("#send-button").click()
 
     popup = saved_popup(phone, "Radweg")
@@ -208,6 +243,7 @@ def test_answer_to_the_category_question_is_stored(phone, session, walk):
     question = phone.locator("fieldset.question[data-code=ground_floor]")
     expect(question).to_contain_text("Im Erdgeschoss?")
     question.locator(".choice", has_text="Ja").click()
+    to_last_step(phone)
     phone.locator(".urgency__option").nth(3).click()
     phone.locator("#send-button").click()
 
@@ -234,7 +270,10 @@ def test_photo_first_with_gps_places_the_pin_in_rheinhausen(phone, session, phot
     expect(offer).not_to_have_class(re.compile(r"offer--warning"))
     phone.locator("#photo-place-accept").click()
     expect(phone.locator("#place-hint")).to_contain_text("aus dem Foto")
+    phone.locator("#next-button").click()
     phone.locator("input[name=category][value=empty_shop]").check()
+    phone.locator("#next-button").click()
+    to_last_step(phone)
     phone.locator("#send-button").click()
 
     popup = saved_popup(phone, "Rheinhausen-Mitte")
@@ -276,6 +315,7 @@ def test_nearby_finding_gets_a_plus_one_and_no_new_pin(phone, session, walk):
     expect(item).to_contain_text("Ehemalige Bäckerei")
     expect(item.locator(".nearby-item__distance")).to_have_text("10 m")
     expect(phone.locator("#send-button")).to_be_disabled()
+    expect(phone.locator("#next-button")).to_be_hidden()
     item.get_by_role("button", name="+1 Ich habe das auch gesehen").click()
 
     expect(phone.locator("#capture-sheet")).to_be_hidden()
@@ -292,6 +332,8 @@ def test_no_it_is_new_continues_to_a_new_finding(phone, session, walk):
     expect(phone.locator("#nearby-panel")).to_be_visible()
     expect(phone.locator("#description")).to_be_hidden()
     phone.locator("#nearby-dismiss").click()
+    expect(phone.locator("fieldset.question[data-code=ground_floor]")).to_be_visible()
+    to_last_step(phone)
     expect(phone.locator("#description")).to_be_visible()
     phone.locator("#send-button").click()
     # Saved beside the other one: the two pins form a group, the map stays where it is.
@@ -306,6 +348,7 @@ def test_no_it_is_new_continues_to_a_new_finding(phone, session, walk):
 def test_edit_and_delete_own_pin(phone, session, walk):
     open_walk_map(phone, walk)
     start_finding(phone, "empty_shop")
+    to_last_step(phone)
     phone.locator("#description").fill("vorher")
     phone.locator("#send-button").click()
     popup = saved_popup(phone)
@@ -313,6 +356,7 @@ def test_edit_and_delete_own_pin(phone, session, walk):
 
     popup.get_by_role("button", name="Bearbeiten").click()
     expect(phone.locator("#capture-title")).to_have_text("Fund bearbeiten")
+    expect(phone.locator("#capture-progress")).to_have_text("Schritt 4 von 4")  # text and photos: what is edited most
     expect(phone.locator("#description")).to_have_value("vorher")
     expect(phone.locator("input[name=category][value=empty_shop]")).to_be_checked()
     phone.locator("#description").fill("nachher")
@@ -355,10 +399,12 @@ def test_a_refused_finding_comes_back_into_the_form_with_the_reason(phone, sessi
     session.execute(text("INSERT INTO walk_categories (walk_id, category_slug) VALUES (:w, 'noise')"), {"w": walk["id"]})
     session.commit()
     start_finding(phone, "empty_shop")
+    to_last_step(phone)
     phone.locator("#description").fill("bitte nicht verlieren")
     phone.locator("#send-button").click()
 
     expect(phone.locator("#category-error")).to_be_visible(timeout=10000)
+    expect(phone.locator("#capture-progress")).to_have_text("Schritt 2 von 4")  # opens at the step to fix
     expect(phone.locator("#capture-sheet")).to_be_visible()
     expect(phone.locator("#description")).to_have_value("bitte nicht verlieren")
     expect(phone.locator("input[name=category][value=empty_shop]")).to_be_checked()

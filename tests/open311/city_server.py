@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 class CityServer:
     def __init__(self):
         self.posts: list[dict] = []
+        self.forms: list[dict] = []  # the same POSTs with every value of repeated fields
         self.gets: list[str] = []
         self.fail_next = 0
         self.token_only = False
@@ -41,6 +42,7 @@ class CityServer:
                     self.fail_next -= 1
                     return jsonify([{"code": 503, "description": "Wartungsarbeiten"}]), 503
                 self.posts.append(request.form.to_dict())
+                self.forms.append(request.form.to_dict(flat=False))
                 number = len(self.posts)
             if self.after_accept == "hang":
                 time.sleep(self.hang_seconds)

@@ -20,7 +20,7 @@ def test_sending_stores_the_city_id_and_hands_the_concern_over(session, server, 
     [posted] = server.posts
     assert posted["api_key"] == "city-key-123" and posted["jurisdiction_id"] == "duisburg.de"
     assert posted["service_code"] == "LEER01"
-    assert posted["description"] == "Leerstand am Platz\n\nMehrere Läden stehen leer"
+    assert posted["description"] == "Leerstand am Platz\n\nMehrere Läden stehen leer\n\nFunde: 1 · Personen: 0"
     assert abs(float(posted["lat"]) - 51.4565) < 1e-4 and abs(float(posted["long"]) - 6.6995) < 1e-4
     row = submission(session, concern_id)
     assert row["state"] == "sent" and row["service_request_id"] == "city-1" and row["sent_at"]

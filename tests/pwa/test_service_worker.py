@@ -92,3 +92,44 @@ def test_worker_never_handles_writes():
     """The outbox sends POST/PUT/PATCH/DELETE from the page; the worker must let them pass."""
     source = (Path(__file__).resolve().parents[2] / "static" / "js" / "sw.js").read_text()
     assert "if (request.method !== 'GET') return;" in source
+
+
+def test_worker_keeps_tiles_of_the_configured_host_and_of_the_basemap(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "TILE_URL", "https://{s}.tiles.example.de/{z}/{x}/{y}.png")
+    monkeypatch.setitem(app.config, "TILE_CACHE_ENTRIES", 50)
+    response = client.get("/sw.js")
+    config = worker_config(client)
+    patterns = [re.compile(source) for source in config["tiles"]]
+    assert config["tileEntries"] == 50
+
+    def kept(url):
+        return any(pattern.match(url) for pattern in patterns)
+
+    assert kept("https://b.tiles.example.de/16/34041/21824.png")
+    assert kept("http://localhost/basemap/15/17020/10912.mvt")
+    assert not kept("https://b.tiles.example.de/16/34041/21824.png.evil")
+    assert not kept("http://localhost/api/findings")
+    # The worker fetches the tiles itself: its own policy must admit the tile host.
+    assert "connect-src 'self' https://*.tiles.example.de" in response.headers["Content-Security-Policy"]
+
+
+def test_worker_keeps_tiles_served_by_the_app_itself(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "TILE_URL", "/test-tiles/{z}/{x}/{y}.png")
+    patterns = [re.compile(source) for source in worker_config(client)["tiles"]]
+    assert any(pattern.match("http://localhost/test-tiles/3/4/5.png") for pattern in patterns)
+    assert "connect-src 'self';" in client.get("/sw.js").headers["Content-Security-Policy"] + ";"
+
+
+def test_worker_stores_the_offline_page_in_every_language(app, client):
+    offline = worker_config(client)["offline"]
+    assert offline == {"de": "/offline/de", "de-x-simple": "/offline/de_simple", "en": "/offline/en",
+                       "tr": "/offline/tr", "ar": "/offline/ar"}
+    assert set(offline.values()) - set(worker_config(client)["precache"]) == set(offline.values()), \
+        "offline pages are stored beside the shell, not fetched as its subresources"
+
+
+def test_tile_pattern_reads_leaflet_placeholders():
+    pattern = re.compile(shell.tile_pattern("https://{s}.example.de/{z}/{x}/{y}{r}.png?key=k"))
+    assert pattern.match("https://a.example.de/1/2/3@2x.png?key=k")
+    assert pattern.match("https://a.example.de/1/2/3.png?key=k")
+    assert not pattern.match("https://a.example.de/1/2/3.png?key=other")
