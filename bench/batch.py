@@ -73,7 +73,7 @@ def clustering(session, walk_id: str, runs: int = 3, eps: float = 40, min_points
 def ensure_ogr2ogr() -> str:
     found = shutil.which("ogr2ogr")
     if not found:
-        from mapapp.embedded_pg import _apt_install
+        from mapapp.devtools.embedded_pg import _apt_install
 
         _apt_install(["gdal-bin"])
         found = shutil.which("ogr2ogr")

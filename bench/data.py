@@ -13,7 +13,7 @@ import time
 import psycopg
 from sqlalchemy import text
 
-from mapapp import embedded_pg
+from mapapp.devtools import embedded_pg
 from mapapp.config import normalise_database_url
 
 DATABASE = "mapapp_bench"

@@ -52,7 +52,7 @@ def ensure_wrk() -> str:
     """Path of ``wrk``, installing Debian's package when it is missing (as embedded_pg does)."""
     found = shutil.which("wrk")
     if not found:
-        from mapapp.embedded_pg import _apt_install
+        from mapapp.devtools.embedded_pg import _apt_install
 
         _apt_install(["wrk"])
         found = shutil.which("wrk")

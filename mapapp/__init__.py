@@ -3,9 +3,17 @@ from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: configuration, extensions, blueprints. No work at import time."""
-    from mapapp import assets, auth, basemap, config, db, errors, i18n, logs, participants, replica, security
+    """Build the application: configuration, extensions, blueprints, limits, guards. No work at import time.
+
+    This is the whole wiring: no blueprint registers another or hooks requests beyond its own.
+    """
+    from mapapp import (
+        assets, auth, basemap, config, db, errors, guards, i18n, logs, ogc, participants, replica, security,
+        write_limits,
+    )
+    from mapapp.auth import ratelimit
     from mapapp.exports.runner import JobRunner
+    from mapapp.photos import storage as photo_storage
 
     root = config.project_dir()
     app = Flask(
@@ -31,10 +39,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     participants.init_app(app)
-    auth.init_app(app)  # the auth blueprint, logins, CSRF and rate limits
+    auth.init_app(app)  # logins, session lifetimes, CSRF
+    photo_storage.init_app(app)  # app.extensions["photo_storage"], unless the test config set one
+    ogc.init_app(app)  # the OGC feed's defaults
     JobRunner(app)  # background exports (app.extensions["export_jobs"])
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    ratelimit.init_app(app)  # the app's limiter (after CSRF, before the guards) and the sign-in limit
+    write_limits.init_app(app, _write_blueprints())
+    guards.init_app(app)  # parameters and JSON bodies of the machine-facing routes
 
     from mapapp.cli import register_commands
 
@@ -43,15 +56,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _blueprints():
-    """One blueprint per capability."""
+    """One blueprint per capability (the Open311 API keys' organiser page apart from the API)."""
     from mapapp.api import bp as api
+    from mapapp.auth import bp as auth
     from mapapp.basemap import bp as basemap
     from mapapp.capture import bp as capture
     from mapapp.health import bp as health
     from mapapp.join import bp as join
     from mapapp.ogc import bp as ogc
-    from mapapp.open311 import bp as open311
-    from mapapp.open311.city_pages import bp as city
+    from mapapp.open311 import bp as open311, keys_bp as open311_keys
+    from mapapp.open311.city.pages import bp as city
     from mapapp.organiser import bp as organiser
     from mapapp.photos import bp as photos
     from mapapp.pwa import bp as pwa
@@ -59,4 +73,14 @@ def _blueprints():
     from mapapp.tiles import bp as tiles
     from mapapp.vendor import bp as vendor
 
-    return [vendor, basemap, api, capture, photos, organiser, join, pwa, review, open311, city, tiles, ogc, health]
+    return [auth, vendor, basemap, api, capture, photos, organiser, join, pwa, review, open311, open311_keys, city,
+            tiles, ogc, health]
+
+
+def _write_blueprints():
+    """The participant-facing writes, under one budget (mapapp/write_limits.py)."""
+    from mapapp.api import bp as api
+    from mapapp.open311 import bp as open311
+    from mapapp.photos import bp as photos
+
+    return [api, photos, open311]

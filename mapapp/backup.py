@@ -66,7 +66,7 @@ def _tool_major(path: Path) -> int:
 def pg_tool(name: str, server_major: int) -> Path:
     """Return ``pg_dump``/``pg_restore`` of the server's major version (or newer): Debian's
     versioned directory, the embedded cluster's bindir, or the one on PATH."""
-    from mapapp.embedded_pg import find_bindir
+    from mapapp.devtools.embedded_pg import find_bindir
 
     candidates = [Path(f"/usr/lib/postgresql/{server_major}/bin/{name}")]
     bindir = find_bindir()

@@ -17,7 +17,7 @@ def _fail_cleanly(func):
     """Turn domain and set-up errors into a one-line CLI error instead of a traceback."""
     from functools import wraps
 
-    from mapapp.embedded_pg import EmbeddedPgError
+    from mapapp.devtools.embedded_pg import EmbeddedPgError
 
     @wraps(func)
     def wrapper(*args, **kwargs):
@@ -38,7 +38,7 @@ pg = AppGroup("pg", help="The embedded PostgreSQL/PostGIS cluster under var/ (wh
 @_fail_cleanly
 def pg_ensure():
     """Install PostGIS if needed, initialise and start the cluster, create the database."""
-    from mapapp import embedded_pg
+    from mapapp.devtools import embedded_pg
 
     if os.environ.get("DATABASE_URL"):
         click.echo("DATABASE_URL is set: using that server, no embedded cluster.")
@@ -58,7 +58,7 @@ def pg_start():
 @_fail_cleanly
 def pg_stop():
     """Stop the cluster."""
-    from mapapp import embedded_pg
+    from mapapp.devtools import embedded_pg
 
     cluster, bindir = embedded_pg.Cluster.default(), embedded_pg.find_bindir()
     if bindir and cluster.running(bindir):
@@ -72,7 +72,7 @@ def pg_stop():
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def pg_status(as_json):
     """Report where the cluster lives and whether it runs; exit 1 when it does not."""
-    from mapapp import embedded_pg
+    from mapapp.devtools import embedded_pg
 
     info = embedded_pg.status()
     if as_json:
@@ -147,7 +147,7 @@ demo = AppGroup("demo", help="Demo walks and findings.")
 @_fail_cleanly
 def demo_load():
     """Load the demo walks and findings (safe to repeat)."""
-    from mapapp import demo as domain
+    from mapapp.devtools import demo as domain
     from mapapp.db import db
 
     counts = domain.load(db.session)
@@ -208,7 +208,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export)
     from mapapp.open311.cli import apikeys
     app.cli.add_command(apikeys)
-    from mapapp.open311.city_cli import city
+    from mapapp.open311.city.cli import city
     app.cli.add_command(city)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

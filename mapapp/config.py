@@ -7,6 +7,7 @@ set (``DATABASE_URL``, ``SECRET_KEY``); everything else may be given as
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -24,8 +25,11 @@ def var_dir() -> Path:
     return Path(os.environ.get("MAPAPP_VAR_DIR") or project_dir() / "var").resolve()
 
 
-# Duisburg's time zone: days in filters (mapapp/finding_filters.py) are whole days here.
+# Duisburg's time zone, the only one people see: days in filters are whole days here, and
+# times shown (pages, scripts, exports, the GeoReport feed) are Duisburg time. LOCAL_TZ is its
+# name (for SQL's AT TIME ZONE), LOCAL_ZONE the tzinfo for Python.
 LOCAL_TZ = "Europe/Berlin"
+LOCAL_ZONE = ZoneInfo(LOCAL_TZ)
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_LINK = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -100,7 +104,7 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return normalise_database_url(url)
-    from mapapp import embedded_pg
+    from mapapp.devtools import embedded_pg
 
     return embedded_pg.Cluster.default().url()
 

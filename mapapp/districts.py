@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from mapapp.config import project_dir
 from mapapp.errors import ValidationFailed
-from mapapp.models import LEVELS
+from mapapp.schema import LEVELS
 
 DEFAULT_FILES = {
     "stadtbezirk": "stadtbezirke.geojson",

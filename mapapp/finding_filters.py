@@ -7,7 +7,7 @@ filter selects the same findings everywhere:
 
 - ``walk``: a walk's id;
 - ``category``: category slugs, comma-separated;
-- ``status``: statuses (``mapapp.models.CONCERN_STATUSES``), comma-separated; a finding's status
+- ``status``: statuses (``mapapp.statuses.CONCERN_STATUSES``), comma-separated; a finding's status
   is its concern's once it belongs to one;
 - ``district``: a district's code or name (any case), Ortsteil or Stadtbezirk;
 - ``from``/``to``: whole days (YYYY-MM-DD) in Duisburg's time (``config.LOCAL_TZ``), both included.
@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 
 from mapapp.config import LOCAL_TZ
 from mapapp.errors import ValidationFailed
-from mapapp.models import CONCERN_STATUSES
+from mapapp.statuses import CONCERN_STATUSES
 
 MAX_FILTER_CHARS = 500
 FILTER_PARAMS = ("walk", "category", "status", "district", "from", "to")

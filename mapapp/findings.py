@@ -17,42 +17,17 @@ from sqlalchemy.orm import Session
 from mapapp import attributes, finding_filters
 from mapapp.config import Defaults
 from mapapp.errors import NotFound, ValidationFailed
+from mapapp.finding_fields import properties_sql
 from mapapp.finding_filters import FindingFilter
 
-FEATURE_SQL = """
+# A finding as a GeoJSON Feature; its properties are listed in mapapp.finding_fields.
+FEATURE_SQL = f"""
     json_build_object(
         'type', 'Feature',
         'id', f.id,
         'geometry', ST_AsGeoJSON(f.geom, 7)::json,
         'properties', json_build_object(
-            'id', f.id,
-            'category', f.category_slug,
-            'category_label', c.label_de,
-            'icon', c.icon,
-            'description', f.description,
-            'status', COALESCE(k.status, f.status),
-            'concern_id', f.concern_id,
-            'public_message', k.public_message,
-            'accuracy_m', f.accuracy_m,
-            'walk_id', f.walk_id,
-            'ortsteil', o.name,
-            'ortsteil_code', o.code,
-            'stadtbezirk', s.name,
-            'stadtbezirk_code', s.code,
-            'created_at', f.created_at,
-            'updated_at', f.updated_at,
-            'attributes', f.attributes,
-            'urgency', f.urgency,
-            'confirmations', (SELECT count(*) FROM confirmations cf WHERE cf.finding_id = f.id),
-            'photos', (
-                SELECT COALESCE(json_agg(json_build_object(
-                    'id', p.id,
-                    'url', '/photos/' || p.stored_sha256 || '/web.jpg',
-                    'thumb_url', '/photos/' || p.stored_sha256 || '/thumb.jpg'
-                ) ORDER BY p.position, p.created_at), '[]'::json)
-                FROM photos p WHERE p.finding_id = f.id
-            ),
-            'mine', COALESCE(f.participant_id = CAST(:viewer AS uuid), false)
+            {properties_sql()}
         )
     )
 """

@@ -27,8 +27,9 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, gettext
 from werkzeug.utils import cached_property
 
-from mapapp.config import OSM_ATTRIBUTION, OSM_LINK
+from mapapp.config import LOCAL_TZ, LOCAL_ZONE, OSM_ATTRIBUTION, OSM_LINK
 from mapapp.js_strings import JS_STRINGS
+from mapapp.statuses import LAZY_LABELS as STATUS_LABELS
 
 DEFAULT_LANGUAGE = "de"
 LANGUAGES = {
@@ -44,8 +45,6 @@ RTL_LANGUAGES = {"ar"}
 BABEL_LOCALES = {"de_simple": "de"}
 LANGUAGE_TAGS = {"de_simple": "de-x-simple"}
 INTL_LOCALES = {"de": "de-DE", "de_simple": "de-DE", "en": "en-GB", "tr": "tr-TR", "ar": "ar"}
-TIME_ZONE = "Europe/Berlin"
-LOCAL_ZONE = ZoneInfo(TIME_ZONE)
 # Duisburg's two offsets by name: German's own abbreviations, the international ones elsewhere
 # (Babel and tzdata know CET/CEST only).
 ZONE_ABBREVIATIONS = {"de": {3600: "MEZ", 7200: "MESZ"}, "": {3600: "CET", 7200: "CEST"}}
@@ -144,7 +143,7 @@ def js_strings() -> dict:
     return {
         "lang": lang.split("_", 1)[0],
         "locale": INTL_LOCALES.get(lang, language_tag(lang)),
-        "timeZone": TIME_ZONE,
+        "timeZone": LOCAL_TZ,
         "dir": text_direction(lang),
         **_translate_tree(JS_STRINGS),
     }
@@ -268,11 +267,15 @@ def _remember_language(response):
 
 
 def init_app(app: Flask) -> None:
-    """Register Flask-Babel with our language selection, the template context and the cookie."""
+    """Register Flask-Babel with our language selection, the template context and the cookie.
+
+    Templates get the statuses' labels as the global ``status_labels`` (status → label).
+    """
     app.config.setdefault("LANGUAGES", dict(LANGUAGES))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIME_ZONE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", LOCAL_TZ)
     _Babel(app, locale_selector=_babel_locale)
     app.context_processor(_template_context)
     app.add_template_filter(local_time, "local_time")
+    app.jinja_env.globals["status_labels"] = STATUS_LABELS
     app.after_request(_remember_language)

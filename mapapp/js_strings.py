@@ -5,7 +5,9 @@
 texts as its fallback. Keep the keys of both in step (tests/i18n checks that they match):
 a key added to strings.js goes here too, with ``N_()`` around its German text so that
 ``mapapp translations extract`` finds it. Placeholders are ``{name}`` (filled in by the scripts).
+The statuses' labels come from ``mapapp.statuses``, like everywhere else.
 """
+from mapapp.statuses import LABELS as STATUS_LABELS
 
 
 def N_(message: str) -> str:
@@ -173,15 +175,7 @@ JS_STRINGS = {
         "titleMissing": N_("Bitte einen Titel angeben."),
         "adopting": N_("Anliegen wird angelegt …"),
         "adopted": N_("Anliegen angelegt."),
-        "status": {
-            "new": N_("Neu"),
-            "in_review": N_("In Prüfung"),
-            "confirmed": N_("Bestätigt"),
-            "handed_over": N_("Übergeben"),
-            "resolved": N_("Erledigt"),
-            "rejected": N_("Abgelehnt"),
-            "duplicate": N_("Doppelt gemeldet"),
-        },
+        "status": dict(STATUS_LABELS),
     },
     "concern": {
         "marker": N_("Ort des Anliegens – verschiebbar, auch mit den Pfeiltasten"),

@@ -11,9 +11,10 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
-from mapapp import create_app, embedded_pg
+from mapapp import create_app
 from mapapp.config import normalise_database_url
 from mapapp.db import db
+from mapapp.devtools import embedded_pg
 
 TEST_DATABASE = os.environ.get("MAPAPP_TEST_DB", "mapapp_test")
 GEODATA_REF = Path(os.environ.get("MAPAPP_GEODATA_REF", Path(__file__).resolve().parents[2] / "shared" / "geodata-ref"))

@@ -80,7 +80,7 @@ class StreamingReplica:
     replication connections from 127.0.0.1, and its wal_level is PostgreSQL's default, replica)."""
 
     def __init__(self, primary, workdir: Path):
-        from mapapp import embedded_pg
+        from mapapp.devtools import embedded_pg
 
         self.primary_port = primary.port
         self.bindir = embedded_pg.find_bindir()

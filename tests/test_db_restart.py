@@ -22,7 +22,7 @@ import psycopg
 import pytest
 from werkzeug.serving import make_server
 
-from mapapp import embedded_pg
+from mapapp.devtools import embedded_pg
 from mapapp.config import var_dir
 from tests.conftest import make_app
 from tests.factories import finding_payload

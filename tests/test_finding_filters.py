@@ -1,6 +1,7 @@
 """One finding filter: the same filter selects the same findings on the map, in the viewport and
-the tiles, in the clusters, on the dashboard, in the exports and in the Open311 list, with days
-cut at midnight in Duisburg (CET and CEST, the day of the switch included)."""
+the tiles, in the clusters, on the dashboard (district table, density map, findings per walk), in
+the exports (findings, concerns, walks) and in the Open311 list, with days cut at midnight in
+Duisburg (CET and CEST, the day of the switch included)."""
 import csv
 import io
 import json
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from mapapp.exports import load_formats
 from mapapp.exports.params import parse_selection
+from mapapp.exports.selection import walk_rows_sql
 from mapapp.finding_filters import FindingFilter, parse_filter, where_sql
 from mapapp.errors import ValidationFailed
 from mapapp.review import dashboard
@@ -68,6 +70,51 @@ def _row(session, name_id):
         {"id": name_id}).one()
 
 
+def on_walk_ids(session) -> set[str]:
+    return {str(i) for i in session.execute(text("SELECT id FROM findings WHERE walk_id IS NOT NULL")).scalars()}
+
+
+@pytest.fixture
+def grouped(session, midnight) -> dict[str, str]:
+    """Each finding in a concern of its own made at the same moment, with its category, status and place.
+
+    Returns {finding id: concern id}.
+    """
+    concerns = {}
+    for finding_id in midnight["ids"].values():
+        concerns[str(finding_id)] = str(session.execute(text("""
+            INSERT INTO concerns (id, title, summary, category_slug, geom, status, created_at)
+            SELECT gen_random_uuid(), 'Anliegen', '', category_slug, geom, status, created_at
+            FROM findings WHERE id = :id RETURNING id"""), {"id": finding_id}).scalar_one())
+        session.execute(text("UPDATE findings SET concern_id = :concern WHERE id = :id"),
+                        {"concern": concerns[str(finding_id)], "id": finding_id})
+    session.commit()
+    return concerns
+
+
+@pytest.fixture
+def dated_walks(session, midnight) -> dict[str, tuple[str, datetime, bool]]:
+    """Per moment a walk starting then, one per place in turn, and one not yet planned (no start:
+    its creation counts) made at that moment. Returns {walk id: (place, local moment, planned)},
+    the midnight fixture's walk (Alt-Homberg, 12 September 2026, 12:00) included."""
+    walks = {midnight["walk"]: ("homberg", datetime(2026, 9, 12, 12), True)}
+    for m, (label, local) in enumerate(MOMENTS):
+        place = list(PLACES)[m % 2]
+        for planned in (True, False):
+            walk_id = str(make_walk(session, f"Rundgang {label}", *PLACES[place]))
+            column = "starts_at" if planned else "created_at"
+            session.execute(text(f"UPDATE walks SET {column} = :at{', starts_at = NULL' if not planned else ''} "
+                                 "WHERE id = :id"), {"at": local.replace(tzinfo=DUISBURG), "id": walk_id})
+            walks[walk_id] = (place, local, planned)
+    session.commit()
+    return walks
+
+
+def _in_days(args: dict, day: str) -> bool:
+    """Whether the Duisburg day ``day`` (YYYY-MM-DD) lies in the filter's ``from``/``to``."""
+    return ("from" not in args or day >= args["from"]) and ("to" not in args or day <= args["to"])
+
+
 # Each case: query parameters, placeholders filled in by _args; _expected says what they must take.
 CASES = {
     "everything": {},
@@ -97,8 +144,7 @@ def _expected(session, midnight, args: dict) -> set[str]:
         day = dict(MOMENTS)[label].date().isoformat()
         row = _row(session, finding_id)
         checks = [
-            "from" not in args or day >= args["from"],
-            "to" not in args or day <= args["to"],
+            _in_days(args, day),
             "category" not in args or row.category_slug == args["category"],
             "status" not in args or row.status == args["status"],
             "walk" not in args or row.on_walk,
@@ -154,28 +200,53 @@ def dashboard_count(session, args) -> int:
     return dashboard.district_table(session, level=level, filter=flt)["totals"]["findings_total"]
 
 
-def _export(session, name: str, args) -> bytes:
-    """Through the export CLI's options (lists, as click hands them over)."""
-    selection = parse_selection(
+def _selection(args, what="findings"):
+    """The export's selection made from the CLI's options (lists, as click hands them over)."""
+    return parse_selection(
         walk=args.get("walk"), district=args.get("district"), categories=[args["category"]] if "category" in args
         else [], statuses=[args["status"]] if "status" in args else [], date_from=args.get("from"),
-        date_to=args.get("to"), what="findings")
+        date_to=args.get("to"), what=what)
+
+
+def _export(session, name: str, args, what="findings") -> bytes:
+    selection = _selection(args, what)
     out = io.BytesIO()
     load_formats()[name].write(session, selection, out)
     return out.getvalue()
 
 
-def export_ids(session, args) -> tuple[set[str], set[str]]:
-    geojson = {f["properties"]["id"] for f in json.loads(_export(session, "geojson", args))["features"]}
-    rows = csv.DictReader(io.StringIO(_export(session, "csv", args).decode("utf-8-sig")))
+def export_ids(session, args, what="findings") -> tuple[set[str], set[str]]:
+    geojson = {f["properties"]["id"] for f in json.loads(_export(session, "geojson", args, what))["features"]}
+    rows = csv.DictReader(io.StringIO(_export(session, "csv", args, what).decode("utf-8-sig")))
     return geojson, {row["id"] for row in rows}
 
 
-def open311_ids(client, args) -> set[str] | None:
-    """The GeoReport list with the filter in its own terms; None when it cannot say it
-    (no walk or district there; our statuses are ``new`` = open and ``resolved`` = closed)."""
-    if "walk" in args or "district" in args:
-        return None
+def export_walk_ids(session, args) -> set[str]:
+    """The walks the GIS exports' walk layers take."""
+    sql, params = walk_rows_sql(_selection(args))
+    return {row.id for row in session.execute(text(sql), params)}
+
+
+def density_total(session, args) -> int:
+    level, flt, _errors = dashboard_filters(args)
+    collection = json.loads(dashboard.density_geojson(session, level=level, filter=flt))
+    return sum(feature["properties"]["findings"] for feature in collection["features"])
+
+
+def per_walk(session, args) -> dict[str, int]:
+    """The dashboard's findings per walk: {walk id: findings}."""
+    _level, flt, _errors = dashboard_filters(args)
+    return {str(row["walk_id"]): row["findings"] for row in dashboard.findings_per_walk(session, filter=flt)}
+
+
+def open311_can_say(args) -> bool:
+    """GeoReport has no walk or district to filter by."""
+    return not {"walk", "district"} & args.keys()
+
+
+def open311_ids(client, args) -> set[str]:
+    """The GeoReport list with the filter in its own terms (our statuses are ``new`` = open and
+    ``resolved`` = closed)."""
     query = {"start_date": args.get("from"), "end_date": args.get("to")}
     query = {k: v for k, v in query.items() if v} or OPEN311_ALL
     if "category" in args:
@@ -198,11 +269,35 @@ def test_the_same_filter_selects_the_same_findings_everywhere(app, client, sessi
     assert {f["properties"]["id"] for f in tile_features(client, session, args, 16)} == expected
     assert sum(f["properties"]["count"] for f in tile_features(client, session, args, 12)) == len(expected)
     assert dashboard_count(session, args) == len(expected)
+    assert density_total(session, args) == len(expected)
+    assert sum(per_walk(session, args).values()) == len(expected & on_walk_ids(session))
     assert export_ids(session, args) == (expected, expected)
-    assert open311_ids(client, args) in (None, expected)
+    if open311_can_say(args):
+        assert open311_ids(client, args) == expected
     make_account(app, "orga")
     log_in(client, "orga")
     assert cluster_ids(client, args) == expected
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_the_same_filter_selects_the_concerns_and_walks_of_those_days(session, midnight, grouped, dated_walks, case):
+    """Concerns by their own creation, category, status and place; walks (exports' walk layers, the
+    dashboard's walks) by the day they start, else were made, and their place."""
+    args = _args(CASES[case], midnight)
+    expected = _expected(session, midnight, args)
+    assert export_ids(session, args, what="concerns") == ({grouped[i] for i in expected},) * 2
+
+    walks = {walk_id for walk_id, (place, local, _planned) in dated_walks.items()
+             if _in_days(args, local.date().isoformat()) and ("district" not in args or place == "rheinhausen")
+             and args.get("walk", walk_id) == walk_id}
+    assert export_walk_ids(session, args) == walks
+
+    starting = {walk_id for walk_id, (_place, local, planned) in dated_walks.items()
+                if planned and _in_days(args, local.date().isoformat()) and args.get("walk", walk_id) == walk_id}
+    with_findings = {midnight["walk"]} if expected & on_walk_ids(session) else set()
+    dates = "from" in args or "to" in args
+    listed = starting | with_findings if dates else {w for w in dated_walks if args.get("walk", w) == w}
+    assert set(per_walk(session, args)) == listed
 
 
 def test_a_day_is_cut_at_midnight_in_duisburg(session, midnight):

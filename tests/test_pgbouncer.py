@@ -21,7 +21,7 @@ VIEW = f"/api/viewport?bbox={LON - 0.01},{LAT - 0.01},{LON + 0.01},{LAT + 0.01}&
 def pgbouncer(tmp_path_factory):
     import os
 
-    from mapapp import embedded_pg
+    from mapapp.devtools import embedded_pg
 
     if os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("PgBouncer is put in front of the embedded cluster; TEST_DATABASE_URL points elsewhere")

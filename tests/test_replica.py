@@ -26,7 +26,7 @@ VIEW = f"/api/viewport?bbox={LON - 0.01},{LAT - 0.01},{LON + 0.01},{LAT + 0.01}&
 
 @pytest.fixture(scope="session")
 def streaming_replica(app):
-    from mapapp import embedded_pg
+    from mapapp.devtools import embedded_pg
 
     if os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("the replica is made from the embedded cluster; TEST_DATABASE_URL points elsewhere")

@@ -3,7 +3,8 @@ from flask import current_app, has_app_context
 
 from mapapp.api.schemas import FindingIn, FindingPatch
 from mapapp.config import Defaults
-from mapapp.models import CONCERN_STATUSES
+from mapapp.finding_fields import properties_schema
+from mapapp.statuses import CONCERN_STATUSES
 from mapapp.tiles.params import MAX_ZOOM
 
 ERROR = {
@@ -29,24 +30,7 @@ FEATURE = {
         "properties": {
             "type": "object",
             "properties": {
-                "id": {"type": "string", "format": "uuid"},
-                "category": {"type": "string"},
-                "category_label": {"type": "string"},
-                "icon": {"type": "string"},
-                "description": {"type": ["string", "null"]},
-                "status": {"type": "string"},
-                "concern_id": {"type": ["string", "null"], "format": "uuid",
-                               "description": "The concern (Anliegen) a team grouped the finding into"},
-                "public_message": {"type": ["string", "null"],
-                                   "description": "The concern's message to the public; internal notes never appear"},
-                "accuracy_m": {"type": ["number", "null"]},
-                "walk_id": {"type": ["string", "null"], "format": "uuid"},
-                "ortsteil": {"type": ["string", "null"]},
-                "ortsteil_code": {"type": ["string", "null"]},
-                "stadtbezirk": {"type": ["string", "null"]},
-                "stadtbezirk_code": {"type": ["string", "null"]},
-                "created_at": {"type": "string", "format": "date-time"},
-                "updated_at": {"type": "string", "format": "date-time"},
+                **properties_schema(),
                 "concern_status": {"enum": [*CONCERN_STATUSES, None],
                                    "description": "Only in /api/me/findings: the concern's status, null while ungrouped"},
                 "concern_status_label": {"type": ["string", "null"],

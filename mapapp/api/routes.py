@@ -9,17 +9,16 @@ from mapapp.api import bp
 from mapapp.api.openapi import openapi_document
 from mapapp.api.schemas import (
     parse_finding, parse_finding_filter, parse_finding_patch, parse_nearby, parse_optional_uuid,
-    refuse_bad_characters, require_json_media_type,
 )
 from mapapp.db import db
 from mapapp.errors import BadRequest, ValidationFailed
 from mapapp.i18n import localize_category
-from mapapp.models import LEVELS
 from mapapp.organiser.walks import walk_detail
 from mapapp.participants import current_participant_id, issue_cookie, require_participant
 from mapapp.photos import service as photo_service
-from mapapp.photos.routes import storage as photo_storage
-from mapapp.review.concern_pages import status_labels
+from mapapp.photos.storage import current_storage as photo_storage
+from mapapp.schema import LEVELS
+from mapapp.statuses import status_labels
 
 GEOJSON = "application/geo+json"
 
@@ -40,37 +39,6 @@ def _geojson(body: str, status: int = 200) -> Response:
         response.headers["Cache-Control"] = "no-cache"
         return response.make_conditional(request)
     return response
-
-
-# Machine-facing routes of every blueprint: the JSON API (photos and review too), tiles, Open311.
-GUARDED_PREFIXES = ("/api/", "/tiles/", "/open311/")
-
-
-@bp.before_app_request
-def refuse_bad_characters_in_parameters():
-    """Refuse NUL and lone surrogates in query, path and form parameters with a 422 naming them."""
-    if request.path.startswith(GUARDED_PREFIXES):
-        form = request.form.to_dict(flat=False)  # parsed only for form bodies (Open311 POST)
-        refuse_bad_characters(request.args.to_dict(flat=False), request.view_args, form)
-
-
-# Writes under /api/ must declare JSON: a cross-site page can POST a text/plain, form or
-# multipart body without asking (a form, a no-cors fetch), but never application/json. PUT and
-# PATCH follow the same rule; a DELETE carries no body and always needs a CORS preflight,
-# which this app does not answer.
-JSON_WRITE_METHODS = ("POST", "PUT", "PATCH")
-
-
-@bp.before_app_request
-def require_json_writes():
-    """Refuse a write under ``/api/`` whose Content-Type is not JSON (415), even with no body.
-
-    Photo uploads are image bytes or multipart forms, so not JSON. They need the participant
-    cookie of the finding's author, which SameSite=Lax keeps off cross-site requests.
-    """
-    if (request.method in JSON_WRITE_METHODS and request.path.startswith("/api/")
-            and request.endpoint is not None and request.blueprint != "photos"):
-        require_json_media_type(request.mimetype)
 
 
 @bp.post("/findings")

@@ -31,6 +31,7 @@ from mapapp.auth import ratelimit
 from mapapp.auth.users import Account
 
 bp = Blueprint("auth", __name__)
+bp.register_error_handler(429, ratelimit.too_many_attempts)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -173,7 +174,7 @@ def _no_store(response):
 
 
 def init_app(app: Flask) -> None:
-    """Configure cookies, sign-in, session lifetimes and CSRF; register the login/logout pages."""
+    """Configure cookies, sign-in, session lifetimes and CSRF (``create_app`` registers ``bp``)."""
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE", False))
@@ -201,9 +202,6 @@ def init_app(app: Flask) -> None:
             message = _("Die Sicherheitsprüfung ist fehlgeschlagen. Bitte die Seite neu laden.")
             return jsonify(error="csrf_failed", message=message), 400
         return render_template("auth/csrf_error.html"), 400
-
-    app.register_blueprint(bp)
-    ratelimit.init_app(app)
 
 
 from mapapp.auth import routes  # noqa: E402,F401  (routes attach themselves to bp)

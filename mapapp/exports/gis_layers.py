@@ -24,6 +24,7 @@ from mapapp.exports.selection import (
     Selection, answer_rows_sql, concern_rows_sql, finding_rows_sql, walk_rows_sql,
 )
 from mapapp.exports.times import LOCAL_SUFFIX, local_sql
+from mapapp.statuses import CONCERN_STATUSES
 
 BATCH_ROWS = 5000  # rows per write: exports of any size in bounded memory
 
@@ -103,8 +104,7 @@ class Layer:
         return np.array([None if wkb is None else bytes(wkb) for wkb in columns.pop("wkb")], dtype=object)
 
 
-_STATUS = ("Bearbeitungsstand als Kürzel: new, in_review, confirmed, handed_over, resolved, "
-           "rejected, duplicate")
+_STATUS = "Bearbeitungsstand als Kürzel: " + ", ".join(CONCERN_STATUSES)
 _COMMON_HEAD = [
     Field("id", "id", "text", "ID", "Kennung (UUID)"),
     Field("category", "category", "text", "Kategorie (Kürzel)", "Kategorie als Kürzel"),

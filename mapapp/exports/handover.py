@@ -14,8 +14,8 @@ import shutil
 import zipfile
 from datetime import datetime
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
+from mapapp.config import LOCAL_TZ, LOCAL_ZONE
 from mapapp.exports import ExportFormat, load_formats, register
 from mapapp.exports import gis_layers
 from mapapp.exports.about import export_settings, filters_in_words
@@ -23,7 +23,6 @@ from mapapp.exports import report_data as rd
 from mapapp.exports.progress import RowCounter, no_progress, prefixed
 from mapapp.exports.selection import Selection, rows_sql, stream_rows
 
-BERLIN = ZoneInfo("Europe/Berlin")
 MEMBER_MODE = 0o644  # every member readable by everyone who unpacks the package
 # (format name, member name, what it is) in the order they are written.
 MEMBERS = (
@@ -78,7 +77,7 @@ def readme(session, selection: Selection, files: list[str], made: datetime, phot
         ["Übergabepaket der Bürgerplattform mapapp (Ortsbegehungen in Duisburg)", "",
          "Ergebnisse von Ortsbegehungen: Fundstellen, die Teilnehmende auf der Karte markiert haben,",
          "und Anliegen, zu denen die Teams Fundstellen zusammengefasst haben.",
-         f"Erstellt am {made.strftime('%d.%m.%Y um %H:%M Uhr')} ({made.tzname()}, Europe/Berlin)"],
+         f"Erstellt am {made.strftime('%d.%m.%Y um %H:%M Uhr')} ({made.tzname()}, {LOCAL_TZ})"],
         ["Auswahl:"] + [f"  {line}" for line in filters_in_words(session, selection)],
         ["Koordinatenreferenzsysteme:",
          "  GeoPackage (daten.gpkg) und CSV-Spalten easting/northing/wkt: EPSG:25832 (ETRS89 / UTM Zone 32N)",
@@ -134,7 +133,7 @@ def _write_photos(session, selection: Selection, bundle: zipfile.ZipFile, progre
 
 
 def _now_tuple():
-    return datetime.now(BERLIN).timetuple()[:6]
+    return datetime.now(LOCAL_ZONE).timetuple()[:6]
 
 
 def _info(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
@@ -148,7 +147,7 @@ def write_handover(session, selection: Selection, out: BinaryIO, progress=no_pro
     """Write the hand-over ZIP for ``selection`` into the binary file object ``out``."""
     formats = load_formats()
     fixed_crs = dataclasses.replace(selection, srid=25832)
-    made = datetime.now(BERLIN)
+    made = datetime.now(LOCAL_ZONE)
     files, photos = [], 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for fmt, name, _about in MEMBERS:

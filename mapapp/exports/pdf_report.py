@@ -31,6 +31,7 @@ from mapapp.exports import pdf_map
 from mapapp.exports import report_data as rd
 from mapapp.exports.progress import RowCounter, no_progress
 from mapapp.exports.selection import Selection, concern_rows_sql, finding_rows_sql, stream_rows
+from mapapp.statuses import CONCERN_STATUSES
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = layout.FONT
@@ -53,7 +54,7 @@ def report_selection(selection: Selection) -> Selection:
 def count_table(data: rd.ReportData, kind: str) -> tuple[list[str], list[list[str]]]:
     """Header and body of the counts by category (rows) and status (columns), with totals."""
     counts = [(c, s, n) for k, c, s, n in data.counts if k == kind]
-    statuses = [s for s in rd.STATUS_DE if any(status == s for _c, status, _n in counts)]
+    statuses = [s for s in CONCERN_STATUSES if any(status == s for _c, status, _n in counts)]
     body = []
     for slug, label in data.labels.items():
         mine = {status: n for c, status, n in counts if c == slug}

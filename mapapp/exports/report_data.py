@@ -19,29 +19,21 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp.colours import FALLBACK, category_colours
+from mapapp.config import LOCAL_ZONE
 from mapapp.exports.selection import Selection, rows_sql
-from mapapp.i18n import TIME_ZONE, local_time as i18n_local_time
+from mapapp.i18n import local_time as i18n_local_time
+from mapapp.statuses import LABELS as STATUS_LABELS
 
-STATUS_DE = {
-    "new": "Neu",
-    "in_review": "In Prüfung",
-    "confirmed": "Bestätigt",
-    "handed_over": "Übergeben",
-    "resolved": "Erledigt",
-    "rejected": "Abgelehnt",
-    "duplicate": "Doppelt gemeldet",
-}
 THUMBS_PER_ITEM = 3
-LOCAL = ZoneInfo(TIME_ZONE)
 # The reports' msgids are German and stay untranslated: gettext without a catalogue, i.e.
-# German's plural rule (1 → singular). Swap in a catalogue's ngettext to translate them.
-_ngettext = gettext.NullTranslations().ngettext
+# German's plural rule (1 → singular). Swap in a catalogue's to translate them.
+_REPORT_TRANSLATIONS = gettext.NullTranslations()
+_gettext, _ngettext = _REPORT_TRANSLATIONS.gettext, _REPORT_TRANSLATIONS.ngettext
 
 
 @dataclass
@@ -91,7 +83,8 @@ class ReportData:
 
 
 def status_label(status: str | None) -> str:
-    return STATUS_DE.get(status or "", status or "")
+    """A status's label in the reports' language (``mapapp.statuses.LABELS``); an unknown code as it is."""
+    return _gettext(STATUS_LABELS[status]) if status in STATUS_LABELS else status or ""
 
 
 def count_de(n: int, singular: str, plural: str) -> str:
@@ -200,7 +193,7 @@ def load(session: Session, selection: Selection, srid: int = 4326, made: datetim
     grouped queries over the rows, never the rows themselves."""
     sql, params = rows_sql(selection)
     groups = [dict(row) for row in session.execute(text(_SUMMARY_SQL.format(rows=sql)), params).mappings()]
-    data = ReportData(title=report_title(session, selection), made=(made or datetime.now(LOCAL)).astimezone(LOCAL))
+    data = ReportData(title=report_title(session, selection), made=(made or datetime.now(LOCAL_ZONE)).astimezone(LOCAL_ZONE))
     data.counts = [(g["kind"], g["category"], g["status"], g["n"]) for g in groups]
     data.by_district = [tuple(row) for row in session.execute(text(_DISTRICT_SQL.format(rows=sql)), params)]
     # Each category in the colour the app's map and the GIS layers give it; listed in order of

@@ -40,6 +40,7 @@ from datetime import date
 
 from mapapp import finding_filters
 from mapapp.finding_filters import FindingFilter
+from mapapp.statuses import LABELS as STATUS_LABELS
 
 WHATS = ("findings", "concerns", "both")
 SRIDS = (25832, 4326)
@@ -101,9 +102,7 @@ def _photos(selection: Selection, finding_id: str) -> str:
 
 def status_label_sql(expression: str) -> str:
     """SQL giving the German label of the status in ``expression`` (the labels are constants)."""
-    from mapapp.exports.report_data import STATUS_DE
-
-    quoted = {code: label.replace("'", "''") for code, label in STATUS_DE.items()}
+    quoted = {code: label.replace("'", "''") for code, label in STATUS_LABELS.items()}
     cases = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in quoted.items())
     return f"CASE {expression} {cases} ELSE {expression} END"
 

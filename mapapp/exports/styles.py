@@ -19,7 +19,7 @@ from sqlalchemy import text
 from mapapp.colours import (
     DISTRICT_OUTLINES, FALLBACK, MEETING_POINT, STATUS_COLOURS, WALK_ROUTE, category_colours,
 )
-from mapapp.models import CONCERN_STATUSES
+from mapapp.statuses import CONCERN_STATUSES, LABELS as STATUS_LABELS
 
 MM_PER_PX = 25.4 / 96
 # QGIS marker shape -> SLD well-known name
@@ -75,8 +75,6 @@ def _mm(px: float) -> float:
 
 def layer_styles(session) -> dict[str, Style]:
     """The default style of each styled layer, by layer name (tables have none)."""
-    from mapapp.exports.report_data import STATUS_DE
-
     colours = category_colours(session)
     categories = session.execute(text("SELECT slug, label_de FROM categories ORDER BY sort, slug")).all()
 
@@ -89,7 +87,7 @@ def layer_styles(session) -> dict[str, Style]:
     return {style.layer: style for style in (
         Style("findings_points", "Fundstellen nach Kategorie", "category", by_category("marker")),
         Style("findings_lines", "Fundstellen nach Kategorie", "category", by_category("line", width=1.2)),
-        Style("concerns", "Anliegen nach Bearbeitungsstand", "status", _status_classes(STATUS_DE)),
+        Style("concerns", "Anliegen nach Bearbeitungsstand", "status", _status_classes(STATUS_LABELS)),
         Style("walks", "Treffpunkte", None, (StyleClass(None, "Treffpunkt", Symbol(
             "marker", meeting_fill, meeting_outline, width=0.8, size=5.0, shape="star")),)),
         Style("walk_routes", "Geplante Wege", None, (StyleClass(None, "Geplanter Weg", Symbol(

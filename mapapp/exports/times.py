@@ -9,14 +9,14 @@ keep their names and meaning.
 """
 from __future__ import annotations
 
-from mapapp.i18n import TIME_ZONE
+from mapapp.config import LOCAL_TZ
 
 LOCAL_SUFFIX, UTC_SUFFIX = "_local", "_utc"
 
 
 def local_sql(expression: str) -> str:
     """SQL text of a ``timestamptz`` as Duisburg time with its offset (Duisburg is always ahead of UTC)."""
-    local = f"({expression} AT TIME ZONE '{TIME_ZONE}')"
+    local = f"({expression} AT TIME ZONE '{LOCAL_TZ}')"
     return (f"(to_char({local}, 'YYYY-MM-DD HH24:MI:SS') || '+' "
             f"|| to_char({local} - ({expression} AT TIME ZONE 'UTC'), 'HH24:MI'))")
 

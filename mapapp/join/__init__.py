@@ -1,17 +1,16 @@
 """Joining a walk from its link or QR code (``/w/<join_code>``) and the printable handout."""
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask_babel import format_date, format_decimal, gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from mapapp.config import LOCAL_ZONE
 from mapapp.i18n import text_direction, zone_abbreviation
 
 bp = Blueprint("join", __name__)
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 
 def join_url(join_code: str) -> str:
@@ -81,7 +80,7 @@ def _degrees(value: float) -> str:
 
 def _local(value: str | datetime) -> datetime:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(LOCAL_TIME)
+    return moment.astimezone(LOCAL_ZONE)
 
 
 from mapapp.join import routes  # noqa: E402,F401  (routes attach themselves to bp)

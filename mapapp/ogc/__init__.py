@@ -30,10 +30,10 @@ DEFAULTS = {
 }
 
 
-@bp.record_once
-def _set_defaults(state) -> None:
+def init_app(app) -> None:
+    """Fill in the settings above that the app's configuration leaves out."""
     for name, value in DEFAULTS.items():
-        state.app.config.setdefault(name, value)
+        app.config.setdefault(name, value)
 
 
 from mapapp.ogc import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,14 +18,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp import finding_filters
+from mapapp.config import LOCAL_ZONE
 from mapapp.errors import BadRequest, NotFound
 from mapapp.finding_filters import FindingFilter
+from mapapp.statuses import CLOSED_STATUSES, OPEN_STATUSES
 
-OPEN = ("new", "in_review", "confirmed", "handed_over")
-CLOSED = ("resolved", "rejected", "duplicate")
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
-LOCAL = ZoneInfo("Europe/Berlin")
 
 ROWS_SQL = """
 WITH items AS (
@@ -84,9 +82,9 @@ def parse_datetime(value: str | None, name: str, *, end: bool = False) -> dateti
     except ValueError:
         raise BadRequest(_("%(name)s ist kein Datum nach ISO 8601.", name=name), {name: value}) from None
     if end and _is_day(text_value):
-        next_day = datetime.combine(parsed.date() + timedelta(days=1), time(), tzinfo=LOCAL)
+        next_day = datetime.combine(parsed.date() + timedelta(days=1), time(), tzinfo=LOCAL_ZONE)
         return next_day - timedelta(microseconds=1)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_ZONE)
 
 
 def _is_day(value: str) -> bool:
@@ -141,14 +139,14 @@ def _where(query: RequestQuery) -> tuple[str, dict]:
     if query.ids:
         return "i.id = ANY(:ids)", {"ids": query.ids}
     start, end = date_range(query.start, query.end)
-    statuses = {None: (), "open": OPEN, "closed": CLOSED}[query.status]
+    statuses = {None: (), "open": OPEN_STATUSES, "closed": CLOSED_STATUSES}[query.status]
     where, params = finding_filters.where_sql(
         FindingFilter(categories=query.service_codes, statuses=statuses), "i", own_status=True)
     return f"i.created_at >= :start AND i.created_at <= :end AND {where}", params | {"start": start, "end": end}
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(LOCAL).isoformat(timespec="seconds") if value else None
+    return value.astimezone(LOCAL_ZONE).isoformat(timespec="seconds") if value else None
 
 
 def _as_request(row, base_url: str, locale: str | None, agency: str | None) -> dict:
@@ -156,7 +154,7 @@ def _as_request(row, base_url: str, locale: str | None, agency: str | None) -> d
     address = row["address_string"] or ", ".join(part for part in (row["ortsteil"], row["stadtbezirk"]) if part) or None
     return {
         "service_request_id": str(row["id"]),
-        "status": "closed" if row["status"] in CLOSED else "open",
+        "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
         "status_notes": row["status_notes"],
         "service_name": row["label_en"] if english else row["label_de"],
         "service_code": row["category_slug"],

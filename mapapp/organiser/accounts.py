@@ -99,7 +99,7 @@ def set_user_state(user_id):
     return redirect(url_for("organiser.users_page"))
 
 
-def _team_forms(team: teams.Team, choices, members) -> dict:
+def _team_forms(team: teams.TeamSummary, choices, members) -> dict:
     """The per-team forms (prefixed by the team id so their fields' ids stay unique on the page)."""
     prefix = f"team-{team.id}"
     categories_form = TeamCategoriesForm(prefix=prefix + "-categories", formdata=None)
@@ -134,7 +134,7 @@ def teams_page():
                            action_form=ActionForm()), 422 if form.errors else 200
 
 
-def _existing_team(team_id: int) -> teams.Team:
+def _existing_team(team_id: int) -> teams.TeamSummary:
     try:
         return teams.get_team(db.session, team_id)
     except NotFound:

@@ -13,7 +13,7 @@ from mapapp.db import db
 from mapapp.errors import ValidationFailed
 from mapapp.exports import export_filename, load_formats
 from mapapp.exports.params import flag, parse_selection
-from mapapp.models import CONCERN_STATUSES
+from mapapp.statuses import CONCERN_STATUSES
 from mapapp.organiser import bp, queries
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
@@ -13,11 +12,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from mapapp.config import LOCAL_ZONE
 from mapapp.errors import ValidationFailed
 from mapapp.i18n import category_label
 from mapapp.organiser.walks import DESCRIPTION_MAX, MEETING_POINT_NAME_MAX, OUTSIDE, TITLE_MAX, TOPIC_MAX, WalkData
 
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 # Domain field → form field that shows the error.
 DOMAIN_FIELDS = {
@@ -103,7 +102,7 @@ class WalkForm(FlaskForm):
             raise ValidationError(lazy_gettext("Eine Route braucht mindestens zwei Punkte."))
 
     def _local(self, time) -> datetime | None:
-        return datetime.combine(self.date.data, time, tzinfo=LOCAL_TIME) if time else None
+        return datetime.combine(self.date.data, time, tzinfo=LOCAL_ZONE) if time else None
 
     def walk_data(self) -> WalkData:
         return WalkData(
@@ -119,10 +118,10 @@ class WalkForm(FlaskForm):
         """Prefill the form from ``walk_detail`` output (for editing)."""
         self.title.data, self.topic.data, self.description.data = walk["title"], walk["topic"], walk["description"]
         if walk["starts_at"]:
-            starts = datetime.fromisoformat(walk["starts_at"]).astimezone(LOCAL_TIME)
+            starts = datetime.fromisoformat(walk["starts_at"]).astimezone(LOCAL_ZONE)
             self.date.data, self.start_time.data = starts.date(), starts.time().replace(second=0, microsecond=0)
         if walk["ends_at"]:
-            self.end_time.data = datetime.fromisoformat(walk["ends_at"]).astimezone(LOCAL_TIME).time()
+            self.end_time.data = datetime.fromisoformat(walk["ends_at"]).astimezone(LOCAL_ZONE).time()
         if walk["ortsteil_code"]:
             self.district.data = f"ortsteil:{walk['ortsteil_code']}"
         elif walk["stadtbezirk_code"]:

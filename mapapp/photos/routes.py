@@ -9,30 +9,18 @@ from urllib.parse import unquote
 from flask import abort, current_app, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from mapapp.config import var_dir
 from mapapp.db import db
 from mapapp.errors import ValidationFailed
 from mapapp.participants import current_participant_id
 from mapapp.photos import bp, service
 from mapapp.photos.processing import MB, PhotoRefused, megabytes, too_large
-from mapapp.photos.storage import KINDS, LocalStorage, Storage, photo_key
+from mapapp.photos.storage import KINDS, LocalStorage, current_storage, photo_key
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 STORED_SHA256 = re.compile(r"[0-9a-f]{64}")
 MULTIPART_SLACK = MB  # multipart framing and headers around the files
 ONE_YEAR = 365 * 24 * 3600
 PUT_ENDPOINT, POST_ENDPOINT = "photos.put_photo", "photos.post_photos"
-
-
-@bp.record_once
-def _set_up_storage(state) -> None:
-    """Keep photos under ``UPLOAD_DIR`` (default ``var/uploads``) unless a storage was set."""
-    app = state.app
-    app.extensions.setdefault("photo_storage", LocalStorage(app.config.get("UPLOAD_DIR") or var_dir() / "uploads"))
-
-
-def storage() -> Storage:
-    return current_app.extensions["photo_storage"]
 
 
 def limits() -> service.Limits:
@@ -99,7 +87,7 @@ def put_photo(finding_id, sha256):
     lim = limits()
     filename = unquote(request.headers.get("X-Filename", ""), errors="replace") or "photo"
     data = request.get_data(cache=False)
-    photo, created = service.add_photo(db.session, storage(), finding_id, data, filename, sha256, lim)
+    photo, created = service.add_photo(db.session, current_storage(), finding_id, data, filename, sha256, lim)
     return jsonify(photo), 201 if created else 200
 
 
@@ -115,7 +103,7 @@ def post_photos(finding_id):
     for upload in uploads:
         data = upload.stream.read(lim.max_bytes + 1)
         try:
-            photo, created = service.add_photo(db.session, storage(), finding_id, data,
+            photo, created = service.add_photo(db.session, current_storage(), finding_id, data,
                                                upload.filename or "photo", None, lim)
         except PhotoRefused as refused:
             problems.append(refused.message)
@@ -138,7 +126,7 @@ def list_photos(finding_id):
 @bp.delete("/api/findings/<uuid:finding_id>/photos/<uuid:photo_id>")
 def delete_photo(finding_id, photo_id):
     service.require_owner(db.session, finding_id, current_participant_id())
-    service.delete_photo(db.session, storage(), finding_id, photo_id)
+    service.delete_photo(db.session, current_storage(), finding_id, photo_id)
     return "", 204
 
 
@@ -147,7 +135,7 @@ def photo_file(stored_sha256, kind):
     """Serve a stored JPEG; its URL names its content, so caches may keep it for good."""
     if kind not in KINDS or not STORED_SHA256.fullmatch(stored_sha256):
         abort(404)
-    key, store = photo_key(stored_sha256, kind), storage()
+    key, store = photo_key(stored_sha256, kind), current_storage()
     if not store.exists(key):
         abort(404)
     try:

@@ -2,7 +2,8 @@
 
 Keys are content hashes (``ab/abcdef…_web.jpg``), so a file never changes once written
 and may be cached forever; an object store (S3 and friends) can implement the same
-four methods later without the rest of the app noticing.
+four methods later without the rest of the app noticing. ``create_app`` sets each app's
+storage up (``init_app``); requests reach it through ``current_storage()``.
 """
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import re
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Protocol
+
+from flask import Flask, current_app
+
+from mapapp.config import var_dir
 
 KINDS = ("web", "thumb")
 KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}_[a-z]+\.jpg$")
@@ -72,3 +77,13 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+
+def init_app(app: Flask) -> None:
+    """Keep photos under ``UPLOAD_DIR`` (default ``var/uploads``) unless a storage was set."""
+    app.extensions.setdefault("photo_storage", LocalStorage(app.config.get("UPLOAD_DIR") or var_dir() / "uploads"))
+
+
+def current_storage() -> Storage:
+    """The storage of the app serving this request (``app.extensions["photo_storage"]``)."""
+    return current_app.extensions["photo_storage"]

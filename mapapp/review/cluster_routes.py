@@ -8,15 +8,16 @@ from sqlalchemy import text
 from mapapp import categories
 from mapapp.auth import team_required
 from mapapp.colours import category_colours
+from mapapp.config import LOCAL_TZ
 from mapapp.db import db
 from mapapp.errors import NotFound
 from mapapp.i18n import category_label
-from mapapp.models import CONCERN_STATUSES
 from mapapp.organiser.queries import district_options
 from mapapp.review import bp
 from mapapp.review.access import visible_categories
 from mapapp.review.cluster_params import DEFAULT_EPS, DEFAULT_MIN, EPS_RANGE, MIN_RANGE, parse_cluster_args, parse_ids
 from mapapp.review.clusters import cluster_finding_ids, find_clusters, findings_collection
+from mapapp.statuses import CONCERN_STATUSES
 
 JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
 
@@ -27,9 +28,9 @@ def _visible() -> list[str] | None:
 
 def _walk_options() -> list[dict]:
     rows = db.session.execute(text("""
-        SELECT id::text AS id, title, to_char(starts_at AT TIME ZONE 'Europe/Berlin', 'DD.MM.YYYY') AS day
+        SELECT id::text AS id, title, to_char(starts_at AT TIME ZONE :tz, 'DD.MM.YYYY') AS day
         FROM walks ORDER BY starts_at DESC NULLS LAST, title
-    """)).mappings()
+    """), {"tz": LOCAL_TZ}).mappings()
     return [dict(row) for row in rows]
 
 

@@ -10,25 +10,12 @@ from mapapp.auth import team_required
 from mapapp.db import db
 from mapapp.errors import Forbidden, NotFound
 from mapapp.i18n import local_time
-from mapapp.models import CONCERN_STATUSES
+from mapapp.statuses import CONCERN_STATUSES, status_labels
 from mapapp.open311.submit import client_fields
 from mapapp.review import bp, concerns
 from mapapp.review.access import categories_of, require_category
 
 PLACEHOLDER = uuid.UUID(int=0)
-
-
-def status_labels() -> dict[str, str]:
-    """The statuses in the request's language (the same msgids as strings.js ``concern.status``)."""
-    return {
-        "new": _("Neu"),
-        "in_review": _("In Prüfung"),
-        "confirmed": _("Bestätigt"),
-        "handed_over": _("Übergeben"),
-        "resolved": _("Erledigt"),
-        "rejected": _("Abgelehnt"),
-        "duplicate": _("Doppelt gemeldet"),
-    }
 
 
 def action_labels() -> dict[str, str]:

@@ -14,18 +14,7 @@ from sqlalchemy.orm import Session
 
 from mapapp.errors import NotFound
 from mapapp.findings import FEATURE_SQL, FROM_SQL
-
-# The workflow: each status and the statuses it may change to. Rejected and duplicate can
-# be reached from every open status; a rejected concern may be reopened for review.
-TRANSITIONS = {
-    "new": ("in_review", "rejected", "duplicate"),
-    "in_review": ("confirmed", "rejected", "duplicate"),
-    "confirmed": ("handed_over", "rejected", "duplicate"),
-    "handed_over": ("resolved", "rejected", "duplicate"),
-    "resolved": (),
-    "rejected": ("in_review",),
-    "duplicate": (),
-}
+from mapapp.statuses import TRANSITIONS
 
 # Columns shared by the detail and the list; ``cn`` is the concern. The aliases differ from
 # FROM_SQL's (f, c, o, s, k) so that its findings subquery cannot capture them.

@@ -14,7 +14,7 @@ from werkzeug.exceptions import PreconditionRequired
 from mapapp.auth import team_required
 from mapapp.db import db
 from mapapp.errors import BadRequest, ValidationFailed
-from mapapp.models import CONCERN_STATUSES
+from mapapp.statuses import CONCERN_STATUSES
 from mapapp.review import bp, concerns
 from mapapp.review.access import categories_of, require_category
 

@@ -17,8 +17,9 @@ from mapapp.auth.users import Account, get_user
 from mapapp.errors import BadRequest, Forbidden, NotFound, StaleWrite, ValidationFailed
 from mapapp.review.access import require_category, require_regrouping
 from mapapp.review.concern_queries import (  # noqa: F401  (part of this module's interface)
-    TRANSITIONS, concern_detail, list_concerns, next_statuses,
+    concern_detail, list_concerns, next_statuses,
 )
+from mapapp.statuses import TRANSITIONS
 
 TITLE_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 2000

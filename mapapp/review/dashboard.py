@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from mapapp import finding_filters
 from mapapp.errors import ValidationFailed
 from mapapp.finding_filters import FindingFilter
-from mapapp.models import CONCERN_STATUSES, LEVELS
+from mapapp.schema import LEVELS
+from mapapp.statuses import CONCERN_STATUSES
 
 
 def _filters(flt: FindingFilter, visible_categories) -> tuple[str, str, dict]:

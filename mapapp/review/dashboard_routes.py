@@ -15,11 +15,11 @@ from mapapp.auth import team_required
 from mapapp.db import db
 from mapapp.finding_filters import FindingFilter, filter_args, read_filter
 from mapapp.i18n import category_label, current_language, language_tag, tile_attribution
-from mapapp.models import LEVELS
 from mapapp.review import bp, dashboard
 from mapapp.review.access import visible_categories
 from mapapp.review.dashboard_chart import Bar, bar_chart_svg
 from mapapp.review.dashboard_map import MapTexts, choropleth_document, document_policy
+from mapapp.schema import LEVELS
 from mapapp.security import content_security_policy
 
 

@@ -28,7 +28,9 @@ class Member:
 
 
 @dataclass(frozen=True)
-class Team:
+class TeamSummary:
+    """A team as the pages show it: its categories and members (the table is ``schema.Team``)."""
+
     id: int
     name: str
     categories: list[str]
@@ -48,25 +50,25 @@ _TEAMS_SQL = """
 """
 
 
-def _team(row) -> Team:
-    return Team(id=row["id"], name=row["name"], categories=list(row["categories"]),
-                members=[Member(**member) for member in row["members"]])
+def _team(row) -> TeamSummary:
+    return TeamSummary(id=row["id"], name=row["name"], categories=list(row["categories"]),
+                       members=[Member(**member) for member in row["members"]])
 
 
-def list_teams(session: Session) -> list[Team]:
+def list_teams(session: Session) -> list[TeamSummary]:
     """All teams by name, each with its categories and members."""
     rows = session.execute(text(_TEAMS_SQL + " ORDER BY lower(t.name)")).mappings()
     return [_team(row) for row in rows]
 
 
-def get_team(session: Session, team_id: int) -> Team:
+def get_team(session: Session, team_id: int) -> TeamSummary:
     row = session.execute(text(_TEAMS_SQL + " WHERE t.id = :id"), {"id": team_id}).mappings().first()
     if row is None:
         raise NotFound(f"There is no team {team_id}.")
     return _team(row)
 
 
-def find_team(session: Session, name: str) -> Team | None:
+def find_team(session: Session, name: str) -> TeamSummary | None:
     """The team called ``name`` (case-insensitive), or None."""
     row = session.execute(text(_TEAMS_SQL + " WHERE lower(t.name) = lower(:name)"),
                           {"name": (name or "").strip()}).mappings().first()
@@ -102,7 +104,7 @@ def _write_categories(session: Session, team_id: int, slugs: list[str]) -> None:
                             SELECT :id, unnest(CAST(:slugs AS text[]))"""), {"id": team_id, "slugs": slugs})
 
 
-def create_team(session: Session, name: str, categories) -> Team:
+def create_team(session: Session, name: str, categories) -> TeamSummary:
     """Create a team owning ``categories`` (slugs); names are unique regardless of case."""
     name = _clean_name(name)
     slugs = _clean_categories(session, categories)
@@ -120,7 +122,7 @@ def create_team(session: Session, name: str, categories) -> Team:
     return get_team(session, team_id)
 
 
-def set_team_categories(session: Session, team_id: int, categories) -> Team:
+def set_team_categories(session: Session, team_id: int, categories) -> TeamSummary:
     """Replace the categories the team owns."""
     get_team(session, team_id)
     slugs = _clean_categories(session, categories)
@@ -129,7 +131,7 @@ def set_team_categories(session: Session, team_id: int, categories) -> Team:
     return get_team(session, team_id)
 
 
-def add_member(session: Session, team_id: int, user_id: int) -> Team:
+def add_member(session: Session, team_id: int, user_id: int) -> TeamSummary:
     """Make the account a member of the team (again is fine); only team-member accounts may join."""
     get_team(session, team_id)
     role = session.execute(text("SELECT role FROM users WHERE id = :id"), {"id": user_id}).scalar()
@@ -144,7 +146,7 @@ def add_member(session: Session, team_id: int, user_id: int) -> Team:
     return get_team(session, team_id)
 
 
-def remove_member(session: Session, team_id: int, user_id: int) -> Team:
+def remove_member(session: Session, team_id: int, user_id: int) -> TeamSummary:
     """Take the account out of the team (not being a member is fine)."""
     get_team(session, team_id)
     session.execute(text("DELETE FROM team_members WHERE team_id = :team AND user_id = :user"),

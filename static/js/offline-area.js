@@ -41,7 +41,10 @@ async function storeTile(cache, url, signal) {
   await cache.put(url, new Response(await response.blob(), { status: 200, headers }));
 }
 
-/** Store `tiles` ({url, bytes}); `onTile(tile)` after each. Rejects on the first failure or on abort. */
+/**
+ * Store `tiles` ({url, bytes}); `onTile(tile)` after each. Settles only when every fetch has
+ * ended, so that no late tile reports progress after a cancel; rejects on abort or the first failure.
+ */
 async function storeTiles(tiles, signal, onTile) {
   const cache = await caches.open(AREA_CACHE);
   const queue = [...tiles];
@@ -49,11 +52,13 @@ async function storeTiles(tiles, signal, onTile) {
     while (queue.length && !signal.aborted) {
       const tile = queue.shift();
       await storeTile(cache, tile.url, signal);
-      onTile(tile);
+      if (!signal.aborted) onTile(tile);
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  const results = await Promise.allSettled(Array.from({ length: PARALLEL }, worker));
   signal.throwIfAborted();
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 function createOfflineArea(root) {

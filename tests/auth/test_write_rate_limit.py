@@ -54,7 +54,7 @@ def test_confirmations_edits_and_photos_share_the_budget(limited_app, session):
     assert client.post("/api/findings", json=body).status_code == 201
     url = f"/api/findings/{body['id']}"
     assert client.patch(url, json={"description": "Seit Mai leer"}).status_code == 200
-    assert client.put(f"{url}/photos/{'0' * 64}", data=b"x", content_type="image/jpeg").status_code != 429
+    assert client.put(f"{url}/photos/{'0' * 64}", data=b"x", content_type="image/jpeg").status_code == 422
     refused = client.post(f"{url}/confirmations")
     assert refused.status_code == 429 and refused.get_json()["error"] == "rate_limited"
     assert client.delete(url).status_code == 429

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from mapapp import findings
 from mapapp.exports import load_formats
 from mapapp.exports.selection import Selection
-from mapapp.models import Participant
+from mapapp.schema import Participant
 
 NICKNAME = "Geheimname-4711"
 

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from mapapp.open311 import city_endpoints
+from mapapp.open311.city import endpoints as city_endpoints
 from tests.open311.city_server import CityServer
 
 

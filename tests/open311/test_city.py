@@ -5,8 +5,11 @@ import pytest
 from sqlalchemy import text
 
 from mapapp.db import db
-from mapapp.open311 import city, city_endpoints
-from mapapp.open311.city_client import Open311Client
+from mapapp.open311.city import endpoints as city_endpoints
+from mapapp.open311.city.client import Open311Client
+from mapapp.open311.city.queue import queue_concerns
+from mapapp.open311.city.refresh import refresh_statuses
+from mapapp.open311.city.sending import send_pending
 from tests.auth.helpers import log_in
 from tests.factories import make_finding, make_user
 from tests.open311.helpers import _db, _token, concern, confirmed, events, make_concern, submission
@@ -14,8 +17,8 @@ from tests.open311.helpers import _db, _token, concern, confirmed, events, make_
 
 def test_sending_stores_the_city_id_and_hands_the_concern_over(session, server, endpoint):
     concern_id = confirmed(session)
-    assert city.queue_concerns(session, endpoint, [concern_id]).queued == [str(concern_id)]
-    report = city.send_pending(session, Open311Client(timeout=5))
+    assert queue_concerns(session, endpoint, [concern_id]).queued == [str(concern_id)]
+    report = send_pending(session, Open311Client(timeout=5))
     assert report.sent == {str(concern_id): "city-1"} and not report.failed
     [posted] = server.posts
     assert posted["api_key"] == "city-key-123" and posted["jurisdiction_id"] == "duisburg.de"
@@ -31,15 +34,15 @@ def test_sending_stores_the_city_id_and_hands_the_concern_over(session, server, 
 
 def test_a_failure_is_kept_and_retried_later(session, server, endpoint):
     concern_id = confirmed(session)
-    city.queue_concerns(session, endpoint, [concern_id])
+    queue_concerns(session, endpoint, [concern_id])
     server.fail_next = 1
-    first = city.send_pending(session, Open311Client(timeout=5))
+    first = send_pending(session, Open311Client(timeout=5))
     assert "Wartungsarbeiten" in first.failed[str(concern_id)] and not first.sent
     row = submission(session, concern_id)
     assert (row["state"], row["attempts"]) == ("failed", 1) and "503" in row["last_error"]
     assert concern(session, concern_id).status == "confirmed"
-    assert city.send_pending(session, Open311Client(timeout=5)).sent == {}  # backoff: not due yet
-    again = city.send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
+    assert send_pending(session, Open311Client(timeout=5)).sent == {}  # backoff: not due yet
+    again = send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
     assert again.sent == {str(concern_id): "city-1"}
     row = submission(session, concern_id)
     assert (row["state"], row["attempts"], row["last_error"]) == ("sent", 2, None)
@@ -48,10 +51,10 @@ def test_a_failure_is_kept_and_retried_later(session, server, endpoint):
 
 def test_gives_up_after_max_attempts_but_keeps_the_row(session, server, endpoint):
     concern_id = confirmed(session)
-    city.queue_concerns(session, endpoint, [concern_id])
+    queue_concerns(session, endpoint, [concern_id])
     server.fail_next = 5
     for _ in range(4):
-        city.send_pending(session, Open311Client(timeout=5), max_attempts=2, backoff_seconds=0)
+        send_pending(session, Open311Client(timeout=5), max_attempts=2, backoff_seconds=0)
     row = submission(session, concern_id)
     assert (row["state"], row["attempts"]) == ("failed", 2)
 
@@ -60,36 +63,36 @@ def test_unreachable_city_is_a_kept_failure(session, endpoint):
     concern_id = confirmed(session)
     session.execute(text("UPDATE city_endpoints SET base_url = 'http://127.0.0.1:9/open311'"))
     session.commit()
-    city.queue_concerns(session, endpoint, [concern_id])
-    report = city.send_pending(session, Open311Client(timeout=2))
+    queue_concerns(session, endpoint, [concern_id])
+    report = send_pending(session, Open311Client(timeout=2))
     assert "not reachable" in report.failed[str(concern_id)]
     assert submission(session, concern_id)["state"] == "failed"
 
 
 def test_a_concern_is_queued_and_posted_once(session, server, endpoint):
     concern_id = confirmed(session)
-    assert city.queue_concerns(session, endpoint, [concern_id]).queued
-    again = city.queue_concerns(session, endpoint, [concern_id])
+    assert queue_concerns(session, endpoint, [concern_id]).queued
+    again = queue_concerns(session, endpoint, [concern_id])
     assert again.queued == [] and "Wartet schon" in again.skipped[str(concern_id)]
-    city.send_pending(session, Open311Client(timeout=5))
-    assert city.send_pending(session, Open311Client(timeout=5), backoff_seconds=0).sent == {}
-    third = city.queue_concerns(session, endpoint, [concern_id])
+    send_pending(session, Open311Client(timeout=5))
+    assert send_pending(session, Open311Client(timeout=5), backoff_seconds=0).sent == {}
+    third = queue_concerns(session, endpoint, [concern_id])
     assert "Schon an die Stadt gesendet" in third.skipped[str(concern_id)]
-    city.send_pending(session, Open311Client(timeout=5))
+    send_pending(session, Open311Client(timeout=5))
     assert len(server.posts) == 1
     assert session.execute(text("SELECT count(*) FROM city_submissions")).scalar() == 1
 
 
 def test_two_concurrent_workers_post_each_concern_once(app, session, server, endpoint):
     concern_ids = [confirmed(session) for _ in range(4)]
-    city.queue_concerns(session, endpoint, concern_ids)
+    queue_concerns(session, endpoint, concern_ids)
     server.delay = 0.3
     reports, errors = [], []
 
     def worker():
         try:
             with app.app_context():
-                reports.append(city.send_pending(db.session, Open311Client(timeout=5)))
+                reports.append(send_pending(db.session, Open311Client(timeout=5)))
                 db.session.remove()
         except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
@@ -109,11 +112,11 @@ def test_two_concurrent_workers_post_each_concern_once(app, session, server, end
 
 def test_refresh_maps_closed_to_resolved_with_the_city_note(session, server, endpoint):
     open_one, closed_one = confirmed(session), confirmed(session)
-    city.queue_concerns(session, endpoint, [open_one, closed_one])
-    city.send_pending(session, Open311Client(timeout=5))
+    queue_concerns(session, endpoint, [open_one, closed_one])
+    send_pending(session, Open311Client(timeout=5))
     closed_id = submission(session, closed_one)["service_request_id"]
     server.statuses[closed_id] = ("closed", "Ordnungsamt hat den Eigentümer angeschrieben.")
-    report = city.refresh_statuses(session, Open311Client(timeout=5))
+    report = refresh_statuses(session, Open311Client(timeout=5))
     assert report.resolved == [str(closed_one)] and not report.errors
     assert concern(session, closed_one).status == "resolved"
     assert concern(session, open_one).status == "handed_over"
@@ -127,13 +130,13 @@ def test_refresh_maps_closed_to_resolved_with_the_city_note(session, server, end
 def test_a_token_answer_is_resolved_to_an_id_on_refresh(session, server, endpoint):
     concern_id = confirmed(session)
     server.token_only = True
-    city.queue_concerns(session, endpoint, [concern_id])
-    assert city.send_pending(session, Open311Client(timeout=5)).sent == {str(concern_id): "tok-1"}
+    queue_concerns(session, endpoint, [concern_id])
+    assert send_pending(session, Open311Client(timeout=5)).sent == {str(concern_id): "tok-1"}
     row = submission(session, concern_id)
     assert (row["token"], row["service_request_id"]) == ("tok-1", None)
     assert concern(session, concern_id).status == "handed_over"
     server.statuses["city-1"] = ("closed", "Erledigt.")
-    city.refresh_statuses(session, Open311Client(timeout=5))
+    refresh_statuses(session, Open311Client(timeout=5))
     assert submission(session, concern_id)["service_request_id"] == "city-1"
     assert concern(session, concern_id).status == "resolved"
     assert any(path.startswith("/open311/v2/tokens/tok-1.json") for path in server.gets)
@@ -142,12 +145,12 @@ def test_a_token_answer_is_resolved_to_an_id_on_refresh(session, server, endpoin
 def test_unmapped_category_and_unconfirmed_concerns_are_refused(session, server, endpoint):
     noise = confirmed(session, category="noise")
     fresh = make_concern(session, [make_finding(session)], status="new")
-    report = city.queue_concerns(session, endpoint, [noise, fresh, "kein-uuid"])
+    report = queue_concerns(session, endpoint, [noise, fresh, "kein-uuid"])
     assert report.queued == []
     assert "keinem service_code zugeordnet" in report.skipped[str(noise)]
     assert "Nur bestätigte" in report.skipped[str(fresh)]
     assert "keine gültige" in report.skipped["kein-uuid"]
-    city.send_pending(session, Open311Client(timeout=5))
+    send_pending(session, Open311Client(timeout=5))
     assert server.posts == []
 
 

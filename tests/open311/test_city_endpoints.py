@@ -3,8 +3,11 @@ import pytest
 from sqlalchemy import text
 
 from mapapp.errors import ValidationFailed
-from mapapp.open311 import city, city_endpoints
-from mapapp.open311.city_client import Open311Client
+from mapapp.open311.city import endpoints as city_endpoints
+from mapapp.open311.city.client import Open311Client
+from mapapp.open311.city.queue import queue_concerns
+from mapapp.open311.city.refresh import refresh_statuses
+from mapapp.open311.city.sending import send_pending
 from tests.auth.helpers import log_in
 from tests.factories import make_user
 from tests.open311.helpers import _db, _token, confirmed, submission
@@ -27,8 +30,8 @@ def test_update_keeps_the_key_unless_a_new_one_is_given(session, server, endpoin
                                    api_key="neu-9876")
     assert stored(session, endpoint)["api_key"] == "neu-9876"
     concern_id = confirmed(session)
-    city.queue_concerns(session, endpoint, [concern_id])
-    city.send_pending(session, Open311Client(timeout=5))
+    queue_concerns(session, endpoint, [concern_id])
+    send_pending(session, Open311Client(timeout=5))
     [posted] = server.posts
     assert (posted["api_key"], posted["service_code"]) == ("neu-9876", "L2")
 
@@ -50,19 +53,19 @@ def test_update_validation(session, endpoint):
 
 def test_a_switched_off_endpoint_queues_and_sends_nothing(session, server, endpoint):
     waiting, later = confirmed(session), confirmed(session)
-    city.queue_concerns(session, endpoint, [waiting])
+    queue_concerns(session, endpoint, [waiting])
     city_endpoints.set_active(session, endpoint, False)
     with pytest.raises(ValidationFailed):
-        city.queue_concerns(session, endpoint, [later])
+        queue_concerns(session, endpoint, [later])
     session.rollback()
-    report = city.send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
+    report = send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
     assert report.sent == {} and report.failed == {} and server.posts == []
     assert submission(session, waiting)["state"] == "pending"
     city_endpoints.set_active(session, endpoint, True)
-    assert city.send_pending(session, Open311Client(timeout=5)).sent == {str(waiting): "city-1"}
+    assert send_pending(session, Open311Client(timeout=5)).sent == {str(waiting): "city-1"}
     city_endpoints.set_active(session, endpoint, False)
     server.statuses["city-1"] = ("closed", "Erledigt.")
-    assert city.refresh_statuses(session, Open311Client(timeout=5)).updated == {}  # no traffic at all
+    assert refresh_statuses(session, Open311Client(timeout=5)).updated == {}  # no traffic at all
     assert server.gets == []
 
 

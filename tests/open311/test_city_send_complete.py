@@ -5,9 +5,10 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from mapapp.open311 import city
-from mapapp.open311.city_client import Open311Client
-from mapapp.open311.city_links import public_links
+from mapapp.open311.city.client import Open311Client
+from mapapp.open311.city.links import public_links
+from mapapp.open311.city.queue import queue_concerns
+from mapapp.open311.city.sending import DESCRIPTION_MAX_LENGTH, send_pending
 from tests.factories import make_finding
 from tests.open311.helpers import make_concern
 
@@ -64,9 +65,9 @@ def public_base(app, monkeypatch):
 
 
 def _send(app, session, endpoint, concern_id, **options):
-    city.queue_concerns(session, endpoint, [concern_id])
+    queue_concerns(session, endpoint, [concern_id])
     with app.test_request_context("/"), public_links() as links:
-        report = city.send_pending(session, Open311Client(timeout=5), links=links, **options)
+        report = send_pending(session, Open311Client(timeout=5), links=links, **options)
     assert report.sent == {str(concern_id): "city-1"}, report
 
 
@@ -108,7 +109,7 @@ def test_a_long_summary_leaves_room_for_counts_and_link(app, session, server, en
     session.commit()
     _send(app, session, endpoint, concern_id)
     description = server.forms[0]["description"][0]
-    assert len(description) == city.DESCRIPTION_MAX_LENGTH and description.endswith(f"{concern_id}.json")
+    assert len(description) == DESCRIPTION_MAX_LENGTH and description.endswith(f"{concern_id}.json")
 
 
 def test_cli_sends_links_under_the_public_base_url(app, session, server, endpoint):

@@ -7,8 +7,12 @@ import pytest
 from sqlalchemy import text
 
 from mapapp.errors import Conflict, ValidationFailed
-from mapapp.open311 import city, city_endpoints, city_state
-from mapapp.open311.city_client import Open311Client
+from mapapp.open311.city import endpoints as city_endpoints
+from mapapp.open311.city import state as city_state
+from mapapp.open311.city.client import Open311Client
+from mapapp.open311.city.queue import queue_concerns
+from mapapp.open311.city.refresh import refresh_statuses
+from mapapp.open311.city.sending import send_pending
 from tests.auth.helpers import log_in
 from tests.factories import make_user
 from tests.open311.helpers import _db, _token, concern, confirmed, events, submission
@@ -16,7 +20,7 @@ from tests.open311.helpers import _db, _token, concern, confirmed, events, submi
 
 def queued(session, endpoint):
     concern_id = confirmed(session)
-    assert city.queue_concerns(session, endpoint, [concern_id]).queued
+    assert queue_concerns(session, endpoint, [concern_id]).queued
     return concern_id
 
 
@@ -24,23 +28,23 @@ def queued(session, endpoint):
 def test_answer_lost_after_the_city_took_it_is_uncertain_and_not_resent(session, server, endpoint, mode):
     concern_id = queued(session, endpoint)
     server.after_accept, server.hang_seconds = mode, 3.0
-    report = city.send_pending(session, Open311Client(timeout=0.5))
+    report = send_pending(session, Open311Client(timeout=0.5))
     assert list(report.uncertain) == [str(concern_id)] and not report.sent and not report.failed
     assert len(server.posts) == 1  # the city has it
     row = submission(session, concern_id)
     assert (row["state"], row["attempts"]) == ("uncertain", 1) and "no answer" in row["last_error"]
     assert concern(session, concern_id).status == "confirmed"
     server.after_accept = None
-    again = city.send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
+    again = send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
     assert again.sent == {} and again.failed == {}
-    assert "Unklar" in city.queue_concerns(session, endpoint, [concern_id]).skipped[str(concern_id)]
+    assert "Unklar" in queue_concerns(session, endpoint, [concern_id]).skipped[str(concern_id)]
     assert len(server.posts) == 1 and submission(session, concern_id)["state"] == "uncertain"
 
 
 def test_a_gateway_timeout_after_the_city_took_it_is_uncertain(session, server, endpoint):
     concern_id = queued(session, endpoint)
     server.after_accept = "gateway_timeout"
-    report = city.send_pending(session, Open311Client(timeout=5))
+    report = send_pending(session, Open311Client(timeout=5))
     assert list(report.uncertain) == [str(concern_id)] and not report.failed
     assert submission(session, concern_id)["state"] == "uncertain" and len(server.posts) == 1
 
@@ -49,7 +53,7 @@ def test_connection_refused_is_a_definite_failure(session, endpoint):
     concern_id = queued(session, endpoint)
     session.execute(text("UPDATE city_endpoints SET base_url = 'http://127.0.0.1:9/open311'"))
     session.commit()
-    report = city.send_pending(session, Open311Client(timeout=2))
+    report = send_pending(session, Open311Client(timeout=2))
     assert str(concern_id) in report.failed and not report.uncertain
     assert submission(session, concern_id)["state"] == "failed"
 
@@ -65,16 +69,16 @@ class CrashingClient(Open311Client):
 def test_a_crash_after_the_post_leaves_sending_which_becomes_uncertain(session, server, endpoint):
     concern_id = queued(session, endpoint)
     with pytest.raises(SystemExit):
-        city.send_pending(session, CrashingClient(timeout=5))
+        send_pending(session, CrashingClient(timeout=5))
     session.rollback()
     row = submission(session, concern_id)
     assert row["state"] == "sending" and row["claimed_at"] is not None and len(server.posts) == 1
-    fresh = city.send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
+    fresh = send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
     assert fresh.sent == {} and fresh.uncertain == {}  # may still be in flight: left alone
     assert submission(session, concern_id)["state"] == "sending"
     session.execute(text("UPDATE city_submissions SET claimed_at = now() - interval '11 minutes'"))
     session.commit()
-    report = city.send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
+    report = send_pending(session, Open311Client(timeout=5), backoff_seconds=0)
     assert list(report.uncertain) == [str(concern_id)] and report.sent == {}
     row = submission(session, concern_id)
     assert row["state"] == "uncertain" and "interrupted" in row["last_error"]
@@ -85,8 +89,8 @@ def test_refresh_also_turns_stale_sending_into_uncertain(session, server, endpoi
     concern_id = queued(session, endpoint)
     session.execute(text("UPDATE city_submissions SET state = 'sending', claimed_at = now() - interval '2 minutes'"))
     session.commit()
-    assert city.refresh_statuses(session, Open311Client(timeout=5)).uncertain == []
-    report = city.refresh_statuses(session, Open311Client(timeout=5), stale_after_seconds=60)
+    assert refresh_statuses(session, Open311Client(timeout=5)).uncertain == []
+    report = refresh_statuses(session, Open311Client(timeout=5), stale_after_seconds=60)
     assert report.uncertain == [str(concern_id)]
     assert submission(session, concern_id)["state"] == "uncertain" and server.posts == []
 
@@ -94,7 +98,7 @@ def test_refresh_also_turns_stale_sending_into_uncertain(session, server, endpoi
 def _make_uncertain(session, server, endpoint):
     concern_id = queued(session, endpoint)
     server.after_accept = "drop"
-    city.send_pending(session, Open311Client(timeout=5))
+    send_pending(session, Open311Client(timeout=5))
     server.after_accept = None
     assert submission(session, concern_id)["state"] == "uncertain"
     return concern_id
@@ -118,7 +122,7 @@ def test_mark_as_sent_hands_the_concern_over(session, server, endpoint):
         city_state.mark_sent(session, concern_id, "city-2")
     session.rollback()
     server.statuses["city-1"] = ("closed", "Erledigt.")
-    city.refresh_statuses(session, Open311Client(timeout=5))
+    refresh_statuses(session, Open311Client(timeout=5))
     assert concern(session, concern_id).status == "resolved" and len(server.posts) == 1
 
 
@@ -131,7 +135,7 @@ def test_send_again_after_the_organiser_checked(session, server, endpoint):
         "SELECT note FROM concern_events WHERE concern_id = :id AND action = 'city_send_again'"
     ), {"id": concern_id}).scalar()
     assert "nicht bei der Stadt angekommen" in note
-    assert city.send_pending(session, Open311Client(timeout=5)).sent == {str(concern_id): "city-2"}
+    assert send_pending(session, Open311Client(timeout=5)).sent == {str(concern_id): "city-2"}
     assert len(server.posts) == 2 and concern(session, concern_id).status == "handed_over"
     with pytest.raises(Conflict):
         city_state.send_again(session, concern_id)
@@ -145,7 +149,7 @@ def test_organiser_page_shows_uncertain_and_resolves_it(app, server, csrf_enable
         s, name="Stadt", base_url=server.base_url, api_key="k-1", service_map={"empty_shop": "LEER01"}))
     first, second = (_db(app, lambda s: queued(s, endpoint_id)) for _ in range(2))
     server.after_accept = "drop"
-    _db(app, lambda s: city.send_pending(s, Open311Client(timeout=5)))
+    _db(app, lambda s: send_pending(s, Open311Client(timeout=5)))
     server.after_accept = None
     log_in(client)
     page = client.get("/organiser/city/")
@@ -189,7 +193,7 @@ def test_a_concern_that_can_no_longer_go_fails_without_a_post(session, server, e
     concern_id = queued(session, endpoint)
     session.execute(text("UPDATE concerns SET status = 'rejected' WHERE id = :id"), {"id": concern_id})
     session.commit()
-    report = city.send_pending(session, Open311Client(timeout=5))
+    report = send_pending(session, Open311Client(timeout=5))
     assert "not confirmed" in report.failed[str(concern_id)] and server.posts == []
     row = submission(session, concern_id)
     assert (row["state"], row["attempts"], row["claimed_at"]) == ("failed", 1, None)

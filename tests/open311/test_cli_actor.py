@@ -3,7 +3,7 @@ import getpass
 
 from sqlalchemy import text
 
-from mapapp.open311 import city_state
+from mapapp.open311.city import state as city_state
 from tests.auth.helpers import log_in
 from tests.factories import make_user
 from tests.open311.helpers import confirmed

@@ -1,6 +1,6 @@
 """The public links the city gets with a concern: its photo and its public record (Flask side).
 
-:mod:`mapapp.open311.city` stays Flask-free and takes a :class:`~mapapp.open311.city.PublicLinks`;
+:mod:`mapapp.open311.city.sending` stays Flask-free and takes a :class:`~mapapp.open311.city.sending.PublicLinks`;
 this module builds one with :mod:`mapapp.public_urls`. There is no public page of a single
 concern yet, so the link back is the concern's public GeoReport record
 (``/open311/v2/requests/<id>.json``: status, public message, place, photo), and the
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from flask import current_app, has_request_context
 
-from mapapp.open311.city import PublicLinks
+from mapapp.open311.city.sending import PublicLinks
 from mapapp.public_urls import public_url
 
 

@@ -1,14 +1,12 @@
-"""Sending concerns to the city's Open311 endpoint and following their status there. No Flask here.
+"""Sending the queued concerns to the city's Open311 endpoint. No Flask here.
 
-A concern gets at most one row in ``city_submissions`` (UNIQUE ``concern_id``), so it is
-queued once. ``send_pending`` claims one row at a time with ``FOR UPDATE SKIP LOCKED``,
-marks it ``sending`` and commits BEFORE the POST, so two workers never post the same concern
-and a crash after the city accepted it cannot leave it ``pending`` (it becomes ``uncertain``;
-see :mod:`mapapp.open311.city_state` for the states). A definite failure is kept
-(``failed``, ``attempts``, ``last_error``) and retried after an exponential backoff until
-``max_attempts``. A successful send moves the concern to ``handed_over``; ``refresh_statuses``
-moves it to ``resolved`` once the city says ``closed``. Both status changes bump the
-concern's version and write its audit trail. A switched-off endpoint gets no traffic.
+``send_pending`` claims one row of ``city_submissions`` at a time with ``FOR UPDATE SKIP
+LOCKED``, marks it ``sending`` and commits BEFORE the POST, so two workers never post the same
+concern and a crash after the city accepted it cannot leave it ``pending`` (it becomes
+``uncertain``; see :mod:`mapapp.open311.city.state` for the states). A definite failure is
+kept (``failed``, ``attempts``, ``last_error``) and retried after an exponential backoff until
+``max_attempts``. A successful send moves the concern to ``handed_over``, bumping its version
+and writing its audit trail. A switched-off endpoint gets no traffic.
 """
 from __future__ import annotations
 
@@ -22,22 +20,20 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp import attributes
-from mapapp.errors import ValidationFailed
 from mapapp.exports.selection import _PEOPLE_SQL as PEOPLE_SQL
-from mapapp.open311.city_client import CityError, CityUncertain, Endpoint, Open311Client
-from mapapp.open311.city_endpoints import get_endpoint
-from mapapp.open311.city_state import STALE_AFTER_SECONDS, change_status, hand_over, mark_stale
-from mapapp.review.concern_queries import TRANSITIONS
+from mapapp.open311.city.client import CityError, CityUncertain, Endpoint, Open311Client
+from mapapp.open311.city.endpoints import get_endpoint
+from mapapp.open311.city.state import STALE_AFTER_SECONDS, hand_over, mark_stale
+from mapapp.statuses import TRANSITIONS
 
 DESCRIPTION_MAX_LENGTH = 4000
-BATCH = 50
 # Findings of a concern whose photos stay private (a rejected finding is not the city's business).
 PRIVATE_FINDING_STATUSES = ("rejected",)
 
 
 @dataclass(frozen=True)
 class PublicLinks:
-    """How to build the public URLs the city gets; made by the caller (:mod:`mapapp.open311.city_links`).
+    """How to build the public URLs the city gets; made by the caller (:mod:`mapapp.open311.city.links`).
 
     ``photo``: a stored photo's hash → its public, EXIF-free copy. ``concern``: a concern id →
     its public page, or (``concern_is_page`` False) the public record that stands in for one.
@@ -49,77 +45,11 @@ class PublicLinks:
 
 
 @dataclass
-class QueueReport:
-    queued: list[str] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)  # concern id → why
-
-
-@dataclass
 class SendReport:
     sent: dict[str, str] = field(default_factory=dict)  # concern id → service_request_id or token
     failed: dict[str, str] = field(default_factory=dict)  # concern id → error
     uncertain: dict[str, str] = field(default_factory=dict)  # concern id → why (never re-sent by itself)
 
-
-@dataclass
-class RefreshReport:
-    updated: dict[str, str] = field(default_factory=dict)  # concern id → city status
-    resolved: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    uncertain: list[str] = field(default_factory=list)  # concern ids found stuck in 'sending'
-
-
-# ---- queueing ----------------------------------------------------------------------
-
-
-def _why_not(row, service_map: dict) -> str | None:
-    """Why the concern ``row`` cannot be queued, or None."""
-    if row.state == "sent":
-        return _("Schon an die Stadt gesendet.")
-    if row.state == "uncertain":
-        return _("Unklar, ob die Stadt es erhalten hat: bitte erst klären.")
-    if row.state:
-        return _("Wartet schon auf das Senden.")
-    if row.category_slug not in service_map:
-        return _("Die Kategorie „%(label)s“ ist bei diesem Endpunkt keinem service_code zugeordnet.",
-                 label=row.label)
-    if "handed_over" not in TRANSITIONS.get(row.status, ()):
-        return _("Nur bestätigte Anliegen können an die Stadt gesendet werden.")
-    return None
-
-
-def queue_concerns(session: Session, endpoint_id: int, concern_ids) -> QueueReport:
-    """Queue ``concern_ids`` for ``endpoint_id``; those that cannot go are reported with the reason."""
-    _endpoint, service_map, active = get_endpoint(session, endpoint_id)
-    if not active:
-        raise ValidationFailed(_("Dieser Endpunkt ist abgeschaltet."), {"endpoint": _("abgeschaltet")})
-    report = QueueReport()
-    for raw in dict.fromkeys(str(item) for item in concern_ids):
-        try:
-            concern_id = uuid.UUID(raw)
-        except ValueError:
-            report.skipped[raw] = _("Das ist keine gültige Anliegen-ID.")
-            continue
-        row = session.execute(text("""
-            SELECT c.status, c.category_slug, k.label_de AS label, s.state
-            FROM concerns c JOIN categories k ON k.slug = c.category_slug
-            LEFT JOIN city_submissions s ON s.concern_id = c.id WHERE c.id = :id
-        """), {"id": concern_id}).first()
-        reason = _("Dieses Anliegen gibt es nicht.") if row is None else _why_not(row, service_map)
-        if reason is None and session.execute(text("""
-            INSERT INTO city_submissions (concern_id, endpoint_id) VALUES (:id, :endpoint)
-            ON CONFLICT (concern_id) DO NOTHING RETURNING id
-        """), {"id": concern_id, "endpoint": endpoint_id}).scalar() is None:
-            reason = _("Wartet schon auf das Senden.")
-        if reason:
-            report.skipped[raw] = reason
-        else:
-            report.queued.append(raw)
-    session.commit()
-    return report
-
-
-# ---- sending -----------------------------------------------------------------------
 
 _CLAIM_SQL = """
     SELECT s.id, s.concern_id, s.endpoint_id FROM city_submissions s
@@ -264,7 +194,8 @@ def _store_sent(session: Session, claim: _Claim, answer: dict, user_id: int | No
     """), {"id": claim.submission_id, "request_id": request_id, "token": token,
            "claimed_at": claim.claimed_at}).rowcount
     if mine:
-        note = _("An die Stadt gesendet (%(ref)s).", ref=request_id or f"token {token}")
+        reference = request_id or f"token {token}"
+        note = _("An die Stadt gesendet (%(ref)s).", ref=reference)
         hand_over(session, claim.concern_id, note, user_id, actor)
     session.commit()
     return request_id or token
@@ -303,103 +234,3 @@ def send_pending(session: Session, client: Open311Client, *, max_attempts: int =
         report.sent[str(claim.concern_id)] = _store_sent(session, claim, answer, user_id, actor)
     return report
 
-
-# ---- following the city's status ---------------------------------------------------
-
-
-def _resolve_tokens(session: Session, client: Open311Client, endpoint, endpoint_id: int) -> None:
-    """Ask the city for the ids of submissions it answered with a token only."""
-    rows = session.execute(text("""
-        SELECT id, token FROM city_submissions
-        WHERE endpoint_id = :endpoint AND state = 'sent' AND service_request_id IS NULL AND token IS NOT NULL
-    """), {"endpoint": endpoint_id}).all()
-    for row in rows:
-        request_id = client.get_token(endpoint, row.token)
-        if request_id:
-            session.execute(text("""
-                UPDATE city_submissions SET service_request_id = :rid, updated_at = now() WHERE id = :id
-            """), {"rid": request_id, "id": row.id})
-    session.commit()
-
-
-def _apply(session: Session, row, answer: dict, report: RefreshReport, user_id: int | None,
-           actor: str | None) -> None:
-    status = str(answer.get("status") or "")
-    session.execute(text(
-        "UPDATE city_submissions SET city_status = :status, updated_at = now() WHERE id = :id"
-    ), {"status": status or None, "id": row.id})
-    report.updated[str(row.concern_id)] = status
-    if status.lower() != "closed":
-        return
-    current = session.execute(text("SELECT status FROM concerns WHERE id = :id FOR UPDATE"),
-                              {"id": row.concern_id}).scalar()
-    if current == "handed_over":
-        note = answer.get("status_notes") or _("Von der Stadt als erledigt gemeldet.")
-        change_status(session, row.concern_id, current, "resolved", str(note), user_id, actor)
-        report.resolved.append(str(row.concern_id))
-
-
-def _refresh_endpoint(session: Session, client: Open311Client, endpoint_id: int, report: RefreshReport,
-                      user_id: int | None, actor: str | None) -> None:
-    endpoint, _map, _active = get_endpoint(session, endpoint_id)
-    _resolve_tokens(session, client, endpoint, endpoint_id)
-    rows = session.execute(text("""
-        SELECT s.id, s.concern_id, s.service_request_id FROM city_submissions s
-        JOIN concerns c ON c.id = s.concern_id
-        WHERE s.endpoint_id = :endpoint AND s.state = 'sent' AND s.service_request_id IS NOT NULL
-          AND c.status = 'handed_over'
-        ORDER BY s.id
-    """), {"endpoint": endpoint_id}).all()
-    for start in range(0, len(rows), BATCH):
-        batch = {row.service_request_id: row for row in rows[start:start + BATCH]}
-        for answer in client.get_requests(endpoint, list(batch)):
-            row = batch.get(str(answer.get("service_request_id")))
-            if row is not None:
-                _apply(session, row, answer, report, user_id, actor)
-        session.commit()
-
-
-def refresh_statuses(session: Session, client: Open311Client, *, user_id: int | None = None,
-                     actor: str | None = None, stale_after_seconds: float = STALE_AFTER_SECONDS) -> RefreshReport:
-    """Fetch the city's status of every sent, not yet resolved concern; ``closed`` → ``resolved``.
-
-    The city's ``status_notes`` become the note of the audit entry. An endpoint that cannot
-    be reached is reported in ``errors``; the others are still asked. Stale ``sending`` rows
-    become ``uncertain`` first (:func:`mark_stale`).
-    """
-    report = RefreshReport()
-    report.uncertain = mark_stale(session, stale_after_seconds)
-    endpoint_ids = session.execute(text("""
-        SELECT DISTINCT s.endpoint_id FROM city_submissions s JOIN city_endpoints e ON e.id = s.endpoint_id
-        WHERE s.state = 'sent' AND e.active ORDER BY s.endpoint_id
-    """)).scalars().all()
-    for endpoint_id in endpoint_ids:
-        try:
-            _refresh_endpoint(session, client, endpoint_id, report, user_id, actor)
-        except CityError as err:
-            session.rollback()
-            report.errors.append(err.message)
-    return report
-
-
-def overview(session: Session) -> list[dict]:
-    """Confirmed concerns and every concern queued or sent, with the submission's state.
-
-    ``next_attempt_at`` is when a failed one is tried again (the backoff of ``send_pending``
-    with its default of 60 s).
-    """
-    rows = session.execute(text("""
-        SELECT c.id, c.title, c.status, c.category_slug, k.label_de AS category_label,
-               s.state, s.attempts, s.last_error, s.service_request_id, s.token, s.city_status,
-               s.sent_at, s.claimed_at, e.name AS endpoint,
-               CASE WHEN s.city_status IS NOT NULL THEN s.updated_at END AS status_checked_at,
-               CASE WHEN s.state = 'failed'
-                    THEN s.updated_at + make_interval(secs => 60 * power(2, s.attempts - 1)) END
-                   AS next_attempt_at
-        FROM concerns c JOIN categories k ON k.slug = c.category_slug
-        LEFT JOIN city_submissions s ON s.concern_id = c.id
-        LEFT JOIN city_endpoints e ON e.id = s.endpoint_id
-        WHERE c.status = 'confirmed' OR s.id IS NOT NULL
-        ORDER BY s.state NULLS FIRST, c.updated_at DESC
-    """)).mappings()
-    return [dict(row) for row in rows]

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp.errors import Conflict, NotFound, ValidationFailed
-from mapapp.review.concern_queries import TRANSITIONS
+from mapapp.statuses import TRANSITIONS
 
 STALE_AFTER_SECONDS = 600
 

@@ -9,9 +9,13 @@ from flask_login import current_user
 from mapapp.auth import organiser_required
 from mapapp.db import db
 from mapapp.errors import DomainError
-from mapapp.open311 import city, city_endpoints, city_state
-from mapapp.open311.city_client import Open311Client
-from mapapp.open311.city_links import public_links
+from mapapp.open311.city import endpoints as city_endpoints
+from mapapp.open311.city import state as city_state
+from mapapp.open311.city.client import Open311Client
+from mapapp.open311.city.links import public_links
+from mapapp.open311.city.queue import overview, queue_concerns
+from mapapp.open311.city.refresh import refresh_statuses
+from mapapp.open311.city.sending import send_pending
 
 bp = Blueprint("city", __name__, url_prefix="/organiser/city")
 
@@ -31,7 +35,10 @@ def _sending() -> dict:
         return {"links": links, "include_text": bool(current_app.config.get("CITY_OPEN311_INCLUDE_TEXT", False))}
 
 
-def _flash_sent(report) -> None:
+def _send_queue() -> None:
+    """Send everything due now and flash what became of it."""
+    report = send_pending(db.session, _client(), user_id=current_user.id, stale_after_seconds=_stale_after(),
+                          **_sending())
     if report.sent:
         flash(_("%(n)s Anliegen an die Stadt gesendet.", n=len(report.sent)), "success")
     if report.failed:
@@ -45,7 +52,7 @@ def _flash_sent(report) -> None:
 def _page(errors=None, form=None, status=200):
     body = render_template(
         "open311/city.html", endpoints=city_endpoints.list_endpoints(db.session),
-        rows=city.overview(db.session), errors=errors or {}, form=form or {},
+        rows=overview(db.session), errors=errors or {}, form=form or {},
     )
     return body, status, {"Cache-Control": "no-store"}
 
@@ -76,24 +83,23 @@ def add_endpoint():
 @organiser_required
 def send():
     try:
-        queued = city.queue_concerns(db.session, request.form.get("endpoint", type=int) or 0,
-                                     request.form.getlist("concern"))
+        queued = queue_concerns(db.session, request.form.get("endpoint", type=int) or 0,
+                                request.form.getlist("concern"))
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "error")
         return redirect(url_for("city.index"))
     for concern_id, reason in queued.skipped.items():
         flash(_("Nicht gesendet (%(id)s): %(reason)s", id=concern_id[:8], reason=reason), "error")
-    _flash_sent(city.send_pending(db.session, _client(), user_id=current_user.id,
-                                  stale_after_seconds=_stale_after(), **_sending()))
+    _send_queue()
     return redirect(url_for("city.index"))
 
 
 @bp.post("/refresh")
 @organiser_required
 def refresh():
-    report = city.refresh_statuses(db.session, _client(), user_id=current_user.id,
-                                   stale_after_seconds=_stale_after())
+    report = refresh_statuses(db.session, _client(), user_id=current_user.id,
+                              stale_after_seconds=_stale_after())
     flash(_("Status von %(n)s Anliegen abgerufen, %(resolved)s erledigt.",
             n=len(report.updated), resolved=len(report.resolved)), "success")
     for error in report.errors:
@@ -127,8 +133,7 @@ def send_again(concern_id):
         db.session.rollback()
         flash(err.message, "error")
         return redirect(url_for("city.index"))
-    _flash_sent(city.send_pending(db.session, _client(), user_id=current_user.id,
-                                  stale_after_seconds=_stale_after(), **_sending()))
+    _send_queue()
     return redirect(url_for("city.index"))
 
 

@@ -2,14 +2,12 @@
 import click
 from flask.cli import AppGroup
 
-from mapapp.cli_actor import as_option, resolve
+from mapapp.cli_helpers import actor_option, by_id_or_name, echo_lines, refused
 
 city = AppGroup("city", help="Send concerns to the city's Open311 endpoint and follow their status.")
-
-
-def _fail(exc):
-    fields = "; ".join(f"{name}: {text}" for name, text in getattr(exc, "fields", {}).items())
-    return click.ClickException(exc.message + (f" ({fields})" if fields else ""))
+stale_after_option = click.option(
+    "--stale-after", default=600, show_default=True,
+    help="Seconds after which a row still 'sending' is marked uncertain (its sender died).")
 
 
 @city.command("add-endpoint")
@@ -22,24 +20,19 @@ def _fail(exc):
 def add_endpoint(name, url, jurisdiction, api_key, pairs):
     """Store the city's endpoint NAME at URL (the base before requests.json)."""
     from mapapp.db import db
-    from mapapp.errors import DomainError
-    from mapapp.open311 import city_endpoints
+    from mapapp.open311.city import endpoints as domain
 
-    try:
-        endpoint_id = city_endpoints.add_endpoint(
+    with refused():
+        endpoint_id = domain.add_endpoint(
             db.session, name=name, base_url=url, api_key=api_key, jurisdiction_id=jurisdiction,
-            service_map=city_endpoints.parse_map(pairs))
-    except DomainError as exc:
-        raise _fail(exc) from None
+            service_map=domain.parse_map(pairs))
     click.echo(f"endpoint {endpoint_id} '{name}' stored")
 
 
 def _endpoint_id(session, wanted):
-    from mapapp.open311.city_endpoints import list_endpoints
+    from mapapp.open311.city.endpoints import list_endpoints
 
-    endpoints = [e for e in list_endpoints(session) if e["active"]]
-    if wanted:
-        endpoints = [e for e in endpoints if wanted in (str(e["id"]), e["name"])]
+    endpoints = by_id_or_name((e for e in list_endpoints(session) if e["active"]), wanted)
     if len(endpoints) != 1:
         raise click.ClickException("name the endpoint with --endpoint (id or name)" if endpoints
                                    else "no such active endpoint: add one with `mapapp city add-endpoint`")
@@ -50,10 +43,9 @@ def _endpoint_id(session, wanted):
 @click.option("--concern", "concern_ids", multiple=True, help="Queue this concern first (repeatable).")
 @click.option("--endpoint", default=None, help="Endpoint id or name (needed when there are several).")
 @click.option("--max-attempts", default=5, show_default=True)
-@click.option("--stale-after", default=600, show_default=True,
-              help="Seconds after which a row still 'sending' is marked uncertain (its sender died).")
-@as_option
-def send(concern_ids, endpoint, max_attempts, stale_after, as_user):
+@stale_after_option
+@actor_option
+def send(concern_ids, endpoint, max_attempts, stale_after, actor):
     """Queue the given concerns, then send everything queued or due for a retry.
 
     The city gets photo and page links only when MAPAPP_PUBLIC_BASE_URL is set (there is no
@@ -62,26 +54,23 @@ def send(concern_ids, endpoint, max_attempts, stale_after, as_user):
     from flask import current_app
 
     from mapapp.db import db
-    from mapapp.errors import DomainError
-    from mapapp.open311 import city as domain
-    from mapapp.open311.city_client import Open311Client
-    from mapapp.open311.city_links import public_links
+    from mapapp.open311.city.client import Open311Client
+    from mapapp.open311.city.links import public_links
+    from mapapp.open311.city.queue import queue_concerns
+    from mapapp.open311.city.sending import send_pending
 
-    actor = resolve(db.session, as_user)
-    try:
+    with refused():
         if concern_ids:
-            queued = domain.queue_concerns(db.session, _endpoint_id(db.session, endpoint), concern_ids)
+            queued = queue_concerns(db.session, _endpoint_id(db.session, endpoint), concern_ids)
             for concern_id, reason in queued.skipped.items():
                 click.echo(f"skipped {concern_id}: {reason}", err=True)
         with public_links() as links:
             if links is None:
                 click.echo("no MAPAPP_PUBLIC_BASE_URL: sending without photo and page links", err=True)
-            report = domain.send_pending(
+            report = send_pending(
                 db.session, Open311Client(), max_attempts=max_attempts, stale_after_seconds=stale_after,
                 user_id=actor.user_id, actor=actor.name, links=links,
                 include_text=bool(current_app.config.get("CITY_OPEN311_INCLUDE_TEXT", False)))
-    except DomainError as exc:
-        raise _fail(exc) from None
     for concern_id, ref in report.sent.items():
         click.echo(f"sent {concern_id}: {ref}")
     for concern_id, error in report.failed.items():
@@ -93,18 +82,16 @@ def send(concern_ids, endpoint, max_attempts, stale_after, as_user):
 
 
 @city.command("refresh")
-@click.option("--stale-after", default=600, show_default=True,
-              help="Seconds after which a row still 'sending' is marked uncertain (its sender died).")
-@as_option
-def refresh(stale_after, as_user):
+@stale_after_option
+@actor_option
+def refresh(stale_after, actor):
     """Fetch the city's status of sent concerns; closed ones become resolved."""
     from mapapp.db import db
-    from mapapp.open311 import city as domain
-    from mapapp.open311.city_client import Open311Client
+    from mapapp.open311.city.client import Open311Client
+    from mapapp.open311.city.refresh import refresh_statuses
 
-    actor = resolve(db.session, as_user)
-    report = domain.refresh_statuses(db.session, Open311Client(), stale_after_seconds=stale_after,
-                                     user_id=actor.user_id, actor=actor.name)
+    report = refresh_statuses(db.session, Open311Client(), stale_after_seconds=stale_after,
+                              user_id=actor.user_id, actor=actor.name)
     for concern_id in report.uncertain:
         click.echo(f"uncertain {concern_id}: sending was interrupted (check with the city)", err=True)
     for concern_id, status in report.updated.items():
@@ -120,53 +107,49 @@ def refresh(stale_after, as_user):
 def status():
     """List endpoints and the concerns queued, sent or failed."""
     from mapapp.db import db
-    from mapapp.open311 import city as domain
-    from mapapp.open311.city_endpoints import list_endpoints
+    from mapapp.open311.city.endpoints import list_endpoints
+    from mapapp.open311.city.queue import overview
 
-    for e in list_endpoints(db.session):
-        state = "active" if e["active"] else "off"
-        click.echo(f"endpoint {e['id']} {e['name']} {e['base_url']} ({state}, key …{e['key_end']}, "
-                   f"{len(e['service_map'])} categories mapped)")
-    for row in domain.overview(db.session):
-        if row["state"]:
-            ref = row["service_request_id"] or row["token"] or ""
-            extra = f" {row['last_error']}" if row["state"] in ("failed", "uncertain") else ""
-            click.echo(f"{row['id']} {row['state']:<9} {row['attempts']}x {ref} {row['city_status'] or ''}"
-                       f" {row['status']}{extra}")
+    echo_lines(list_endpoints(db.session), _endpoint_line)
+    echo_lines((row for row in overview(db.session) if row["state"]), _submission_line)
+
+
+def _endpoint_line(e: dict) -> str:
+    state = "active" if e["active"] else "off"
+    return (f"endpoint {e['id']} {e['name']} {e['base_url']} ({state}, key …{e['key_end']}, "
+            f"{len(e['service_map'])} categories mapped)")
+
+
+def _submission_line(row: dict) -> str:
+    ref = row["service_request_id"] or row["token"] or ""
+    extra = f" {row['last_error']}" if row["state"] in ("failed", "uncertain") else ""
+    return f"{row['id']} {row['state']:<9} {row['attempts']}x {ref} {row['city_status'] or ''} {row['status']}{extra}"
 
 
 @city.command("mark-sent")
 @click.argument("concern_id")
 @click.argument("service_request_id")
-@as_option
-def mark_sent(concern_id, service_request_id, as_user):
+@actor_option
+def mark_sent(concern_id, service_request_id, actor):
     """An uncertain send DID reach the city: store its SERVICE_REQUEST_ID and hand the concern over."""
     from mapapp.db import db
-    from mapapp.errors import DomainError
-    from mapapp.open311 import city_state
+    from mapapp.open311.city import state
 
-    try:
-        actor = resolve(db.session, as_user)
-        city_state.mark_sent(db.session, concern_id, service_request_id, actor.user_id, actor.name)
-    except DomainError as exc:
-        raise _fail(exc) from None
+    with refused():
+        state.mark_sent(db.session, concern_id, service_request_id, actor.user_id, actor.name)
     click.echo(f"{concern_id}: marked as sent ({service_request_id})")
 
 
 @city.command("send-again")
 @click.argument("concern_id")
-@as_option
-def send_again(concern_id, as_user):
+@actor_option
+def send_again(concern_id, actor):
     """An uncertain send did NOT reach the city (you checked): queue it again for `mapapp city send`."""
     from mapapp.db import db
-    from mapapp.errors import DomainError
-    from mapapp.open311 import city_state
+    from mapapp.open311.city import state
 
-    try:
-        actor = resolve(db.session, as_user)
-        city_state.send_again(db.session, concern_id, actor.user_id, actor.name)
-    except DomainError as exc:
-        raise _fail(exc) from None
+    with refused():
+        state.send_again(db.session, concern_id, actor.user_id, actor.name)
     click.echo(f"{concern_id}: queued again; run `mapapp city send`")
 
 
@@ -181,20 +164,17 @@ def send_again(concern_id, as_user):
 def edit_endpoint(endpoint, name, url, jurisdiction, api_key, pairs, active):
     """Change ENDPOINT (id or name); options left out keep their value."""
     from mapapp.db import db
-    from mapapp.errors import DomainError
-    from mapapp.open311 import city_endpoints
+    from mapapp.open311.city import endpoints as domain
 
-    found = [e for e in city_endpoints.list_endpoints(db.session) if endpoint in (str(e["id"]), e["name"])]
+    found = by_id_or_name(domain.list_endpoints(db.session), endpoint)
     if len(found) != 1:
         raise click.ClickException(f"no such endpoint: {endpoint}")
     current = found[0]
-    try:
-        city_endpoints.update_endpoint(
+    with refused():
+        domain.update_endpoint(
             db.session, current["id"], name=current["name"] if name is None else name,
             base_url=url or current["base_url"], api_key=api_key,
             jurisdiction_id=current["jurisdiction_id"] if jurisdiction is None else jurisdiction,
-            service_map=city_endpoints.parse_map(pairs) if pairs else current["service_map"],
+            service_map=domain.parse_map(pairs) if pairs else current["service_map"],
             active=current["active"] if active is None else active)
-    except DomainError as exc:
-        raise _fail(exc) from None
     click.echo(f"endpoint {current['id']} updated")

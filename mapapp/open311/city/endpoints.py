@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mapapp.errors import NotFound, ValidationFailed
-from mapapp.open311.city_client import Endpoint
+from mapapp.open311.city.client import Endpoint
 
 
 def parse_map(pairs) -> dict[str, str]:

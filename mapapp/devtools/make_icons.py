@@ -1,4 +1,4 @@
-"""Draw the home-screen icons into static/icons/ (run once: ``python -m mapapp.pwa.make_icons``).
+"""Draw the home-screen icons into static/icons/ (run once: ``python -m mapapp.devtools.make_icons``).
 
 The icon is the favicon's map pin, white on the theme blue. The maskable variant keeps the
 pin inside the central 80 % "safe zone" that launchers may crop to a circle.

@@ -1,4 +1,8 @@
-"""The tables: districts, categories, walks and findings.
+"""The database schema as SQLAlchemy tables: what the migrations must build.
+
+The migrations (migrations/versions) create the database; tests/test_migrations.py checks
+that they build exactly these tables (``db.metadata``). The app's queries are SQL text, so
+these classes are mostly the schema's declaration, not an object model.
 
 Geometries are stored in EPSG:4326 with a GiST index each; distances and areas are
 computed in EPSG:25832 (metres) inside the queries that need them.
@@ -15,12 +19,11 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mapapp.db import db
+from mapapp.statuses import CONCERN_STATUSES, FINDING_STATUSES
 
 LEVELS = ("stadtbezirk", "ortsteil")
 ROLES = ("organiser", "team_member")
 ATTRIBUTE_TYPES = ("string", "text", "number", "datetime", "singlevaluelist", "multivaluelist")
-FINDING_STATUSES = ("new", "in_review", "confirmed", "handed_over", "resolved", "rejected")
-CONCERN_STATUSES = FINDING_STATUSES + ("duplicate",)
 
 
 class District(db.Model):
@@ -286,7 +289,7 @@ class ConcernEvent(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # Who acted without an account: "cli:<OS user>" for a command-line action (mapapp.cli_actor).
+    # Who acted without an account: "cli:<OS user>" for a command-line action (mapapp.cli_helpers).
     actor: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     action: Mapped[str] = mapped_column(String(40))
