@@ -42,9 +42,10 @@ def alembic_include_object(obj, name, obj_type, reflected, compare_to):
 
 
 def tune_for_aggregates(session, work_mem: str = "32MB") -> None:
-    """Settings for the current transaction only, in one round trip: aggregations hash in
-    memory instead of sorting on disk, and no JIT compilation, which costs more than it saves
-    on these one-off queries (seconds at a million rows)."""
+    """Settings for the current transaction only, in one round trip: aggregations and the
+    exports' sorts in memory instead of on disk, and no JIT compilation, which costs more than it
+    saves on these one-off queries (seconds at a million rows; the exports' row estimates after
+    ``jsonb_each`` are far too high and made PostgreSQL compile each query for most of a second)."""
     from sqlalchemy import text
 
     session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', :work_mem, true)"),

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from mapapp import finding_filters
+from mapapp.db import tune_for_aggregates
 from mapapp.finding_filters import FindingFilter
 from mapapp.statuses import LABELS as STATUS_LABELS
 
@@ -239,6 +240,7 @@ def answer_rows_sql(selection: Selection) -> tuple[str, dict]:
     ``question`` (code), ``question_label``, ``datatype``, ``answer`` (the stored value as text),
     ``answer_label`` (the choice's German label, else the value) and ``answer_number`` (numbers)."""
     where, params = _finding_where(selection)
+    where.append("f.attributes <> '{}'::jsonb")  # most findings answer nothing: skip them early
     if not selection.include_text:
         where.append("q.datatype <> ALL(:free_text)")  # unknown questions too: they may be free text
         params["free_text"] = list(FREE_TEXT_ANSWERS)
@@ -312,6 +314,7 @@ def stream_rows(session, sql: str, params: dict, batch: int = 500):
     """Yield result rows through a server-side cursor, ``batch`` at a time (constant memory)."""
     from sqlalchemy import text
 
+    tune_for_aggregates(session)
     result = session.execute(
         text(sql).execution_options(stream_results=True, yield_per=batch), params
     )
