@@ -41,7 +41,7 @@ def alembic_include_object(obj, name, obj_type, reflected, compare_to):
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
 
 
-def tune_for_aggregates(session, work_mem: str = "32MB") -> None:
+def tune_for_bulk_reads(session, work_mem: str = "32MB") -> None:
     """Settings for the current transaction only, in one round trip: aggregations and the
     exports' sorts in memory instead of on disk, and no JIT compilation, which costs more than it
     saves on these one-off queries (seconds at a million rows; the exports' row estimates after

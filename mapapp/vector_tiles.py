@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp.cells import BASE_ZOOM, CELL_KEY_LATERAL, table_can_answer, table_where
-from mapapp.db import tune_for_aggregates
+from mapapp.db import tune_for_bulk_reads
 from mapapp.viewport import (
     CELLS_BELOW_ZOOM, MVT_CELLS_PER_TILE, MVT_EXTENT, ViewportQuery, check_categories, concern_join, filter_sql,
 )
@@ -76,7 +76,7 @@ def mvt_tile(session: Session, z: int, x: int, y: int, query: ViewportQuery, *,
     ``query.bbox`` and ``query.zoom`` are ignored: the tile defines both.
     """
     check_categories(session, query.filter.categories)
-    tune_for_aggregates(session)
+    tune_for_bulk_reads(session)
     params = {"z": z, "x": x, "y": y}
     where = filter_sql(query, params, TILE_BOUNDS)
     if z >= cells_below_zoom or z > BASE_ZOOM + 2 - CELL_BITS:

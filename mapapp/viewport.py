@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mapapp import finding_filters
 from mapapp.cells import HALF_WORLD, cells_sql, count_bounds_sql
-from mapapp.db import tune_for_aggregates
+from mapapp.db import tune_for_bulk_reads
 from mapapp.errors import ValidationFailed
 from mapapp.finding_filters import FindingFilter
 
@@ -126,7 +126,7 @@ def viewport_geojson(session: Session, query: ViewportQuery, *, cells_below_zoom
     findings; otherwise the findings. ``total`` is the number of findings represented.
     """
     check_categories(session, query.filter.categories)
-    tune_for_aggregates(session)
+    tune_for_bulk_reads(session)
     params = dict(zip("wsen", query.bbox))
     where = filter_sql(query, params, ENVELOPE)
     cells = query.zoom < cells_below_zoom

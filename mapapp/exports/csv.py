@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from mapapp.exports import ExportFormat, register
 from mapapp.exports.progress import RowCounter, no_progress
-from mapapp.db import tune_for_aggregates
+from mapapp.db import tune_for_bulk_reads
 from mapapp.exports.selection import Selection, rows_sql
 from mapapp.exports.times import paired_sql
 
@@ -88,7 +88,7 @@ def writer_for(delimiter: str, decimal: str):
         compiled = text(copy_sql(sql, delimiter, decimal)).bindparams(**params).compile(
             dialect=session.get_bind().dialect)
         out.write(BOM)
-        tune_for_aggregates(session)
+        tune_for_bulk_reads(session)
         raw = session.connection().connection.dbapi_connection
         header = 1
         with raw.cursor() as cursor, cursor.copy(str(compiled), compiled.params) as copy:

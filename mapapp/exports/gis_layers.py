@@ -23,7 +23,7 @@ from sqlalchemy import text
 from mapapp.exports.selection import (
     Selection, answer_rows_sql, concern_rows_sql, finding_rows_sql, walk_rows_sql,
 )
-from mapapp.db import tune_for_aggregates
+from mapapp.db import tune_for_bulk_reads
 from mapapp.exports.times import LOCAL_SUFFIX, local_sql
 from mapapp.statuses import CONCERN_STATUSES
 
@@ -87,7 +87,7 @@ class Layer:
     def batches(self, size: int | None = None):
         """Yield the rows in batches through a server-side cursor; always at least one batch."""
         size = size or BATCH_ROWS
-        tune_for_aggregates(self.session)
+        tune_for_bulk_reads(self.session)
         result = self.session.execute(
             text(self.sql).execution_options(stream_results=True, yield_per=size), self.params
         )

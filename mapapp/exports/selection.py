@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from mapapp import finding_filters
-from mapapp.db import tune_for_aggregates
+from mapapp.db import tune_for_bulk_reads
 from mapapp.finding_filters import FindingFilter
 from mapapp.statuses import LABELS as STATUS_LABELS
 
@@ -314,7 +314,7 @@ def stream_rows(session, sql: str, params: dict, batch: int = 500):
     """Yield result rows through a server-side cursor, ``batch`` at a time (constant memory)."""
     from sqlalchemy import text
 
-    tune_for_aggregates(session)
+    tune_for_bulk_reads(session)
     result = session.execute(
         text(sql).execution_options(stream_results=True, yield_per=batch), params
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp.db import tune_for_aggregates
+from mapapp.db import tune_for_bulk_reads
 from mapapp.findings import FEATURE_SQL, FROM_SQL
 from mapapp import finding_filters
 from mapapp.finding_filters import FindingFilter
@@ -115,7 +115,7 @@ def find_clusters(session: Session, **arguments) -> str:
     query = cluster_query(**arguments)
     groups, params = _groups_sql(query)
     params["padding"] = HULL_PADDING_M
-    tune_for_aggregates(session, "64MB")
+    tune_for_bulk_reads(session, "64MB")
     return session.execute(text(f"""
         {groups},
         features AS (
