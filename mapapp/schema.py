@@ -12,15 +12,16 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Integer, SmallInteger, String,
+    BigInteger, Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String,
     Table, Text, UniqueConstraint, func, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mapapp.db import db
-from mapapp.statuses import CONCERN_STATUSES, FINDING_STATUSES
+from mapapp.statuses import CONCERN_STATUSES, FINDING_STATUSES, MODERATION_STATES
 
+MODERATION_IN = "('" + "', '".join(MODERATION_STATES) + "')"
 LEVELS = ("stadtbezirk", "ortsteil")
 ROLES = ("organiser", "team_member")
 ATTRIBUTE_TYPES = ("string", "text", "number", "datetime", "singlevaluelist", "multivaluelist")
@@ -128,6 +129,8 @@ class Walk(db.Model):
     join_code: Mapped[str] = mapped_column(
         String(16), unique=True, server_default=text("substr(md5(random()::text), 1, 8)")
     )
+    # When an organiser made the walk's results page public (None: not yet).
+    results_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -140,6 +143,8 @@ class Participant(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     walk_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("walks.id", ondelete="SET NULL"), index=True)
     nickname: Mapped[str | None] = mapped_column(String(40))
+    # SHA-256 of the participant's private follow link; the link itself is never stored.
+    follow_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -156,6 +161,8 @@ class Finding(db.Model):
         CheckConstraint("status IN ('" + "', '".join(FINDING_STATUSES) + "')", name="status"),
         CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
         CheckConstraint("urgency IS NULL OR urgency BETWEEN 1 AND 5", name="urgency"),
+        CheckConstraint("text_moderation IN " + MODERATION_IN, name="text_moderation"),
+        Index("ix_findings_pending_text", "created_at", postgresql_where=text("text_moderation = 'pending'")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -184,6 +191,9 @@ class Finding(db.Model):
     address_string: Mapped[str | None] = mapped_column(String(250))
     media_url: Mapped[str | None] = mapped_column(String(2000))
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    # Whether the free text may be shown publicly, and a moderator's edited text shown instead.
+    text_moderation: Mapped[str] = mapped_column(String(10), server_default="pending")
+    public_description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -212,7 +222,11 @@ class Photo(db.Model):
     """
 
     __tablename__ = "photos"
-    __table_args__ = (UniqueConstraint("finding_id", "sha256", name="finding_sha256"),)
+    __table_args__ = (
+        UniqueConstraint("finding_id", "sha256", name="finding_sha256"),
+        CheckConstraint("moderation IN " + MODERATION_IN, name="moderation"),
+        Index("ix_photos_pending", "created_at", postgresql_where=text("moderation = 'pending'")),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     finding_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
@@ -221,7 +235,30 @@ class Photo(db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # Whether the photo may be shown publicly (mapapp.statuses.MODERATION_STATES).
+    moderation: Mapped[str] = mapped_column(String(10), server_default="pending")
+    # Boxes blurred in every published copy: found at upload or drawn by a reviewer.
+    blur_regions: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    # Chosen by the team for the walk's public results page.
+    featured: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # The unblurred original's hash, only where keeping originals is configured.
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ModerationEvent(db.Model):
+    """One entry of the moderation trail: a text or photo approved, hidden, edited, blurred."""
+
+    __tablename__ = "moderation_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    finding_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    photo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("photos.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class Team(db.Model):

@@ -22,6 +22,10 @@ CONCERN_STATUSES = FINDING_STATUSES + ("duplicate",)
 OPEN_STATUSES = ("new", "in_review", "confirmed", "handed_over")
 CLOSED_STATUSES = ("resolved", "rejected", "duplicate")
 
+# Whether a finding's free text or a photo may be shown publicly (MAPAPP_MODERATION):
+# waiting for a team member, approved, or hidden (kept for the team, never public).
+MODERATION_STATES = ("pending", "approved", "hidden")
+
 # The workflow: each status and the statuses it may change to. Rejected and duplicate can
 # be reached from every open status; a rejected concern may be reopened for review.
 TRANSITIONS = {
