@@ -23,6 +23,16 @@ def live_server(app):
     server.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def own_photo_files(photo_storage):
+    """Give every browser test its own photo files, set up before its pages and kept until they close.
+
+    A page may still load a photo after the test's last assertion (a popup showing the server's
+    copy once the upload settled); were the storage swapped back first, that request would 404.
+    """
+    return photo_storage
+
+
 @pytest.fixture(scope="session")
 def browser(playwright_driver):
     playwright, executable = playwright_driver
@@ -46,7 +56,8 @@ def checked_page(browser, request, **context_options):
 
     A test may tolerate console errors containing given texts with
     ``@pytest.mark.tolerate_console("status of 412")`` (Chromium logs every failed fetch,
-    also the ones the page handles and shows). ``page.requests`` lists every URL requested.
+    also the ones the page handles and shows). ``page.requests`` lists every URL requested; a
+    failure names the requests that failed or were answered with an error status.
     """
     tolerated = [text for marker in request.node.iter_markers("tolerate_console") for text in marker.args]
     context = browser.new_context(locale="de-DE", **context_options)
@@ -56,6 +67,8 @@ def checked_page(browser, request, **context_options):
     context.on("request", lambda req: page.requests.append(req.url))
     errors, failed = [], []
     context.on("requestfailed", lambda req: failed.append(f"{req.method} {req.url}: {req.failure}"))
+    context.on("response", lambda resp: resp.status >= 400
+               and failed.append(f"{resp.request.method} {resp.url}: {resp.status}"))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: msg.type == "error" and not any(t in msg.text for t in tolerated)
             and errors.append(msg.text))

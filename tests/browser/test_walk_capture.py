@@ -200,6 +200,10 @@ def test_pin_with_a_photo_lands_with_its_photo(phone, session, walk, photo_stora
     photos = eventually(lambda: rows(session, "SELECT sha256 FROM photos WHERE finding_id = :id", id=finding_id))
     assert [p["sha256"] for p in photos] == [hashlib.sha256(photo).hexdigest()]
     expect(phone.locator(f".finding-marker--mine[data-finding-id='{finding_id}']")).to_be_visible()
+    served = phone.locator(f".finding-popup[data-finding-id='{finding_id}'] img[src^='/photos/']")
+    expect(served).to_have_count(1)
+    expect(served).to_have_js_property("complete", True)
+    assert served.evaluate("img => img.naturalWidth") > 0
 
 
 def test_stretch_by_tapping_three_points_is_a_linestring(phone, session, walk, damage_required):
