@@ -36,7 +36,7 @@ COPY --from=frontend /app/node_modules ./node_modules
 # files and migrations are all found next to pyproject.toml (mapapp/config.py project_dir).
 # The code stays root-owned and read-only for the app; its state lives in /data.
 RUN pip install --no-deps -e . \
-    && python -c "from mapapp.i18n_cli import compile_catalogues; compile_catalogues()"
+    && python -c "from mapapp.i18n.cli import compile_catalogues; compile_catalogues()"
 
 USER mapapp
 VOLUME ["/data"]

@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-stamp
 PO      := $(wildcard mapapp/translations/*/LC_MESSAGES/messages.po)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: run test install translations db data browser gdal deploy-tools shared-state pg-stop clean bench serve \
+.PHONY: run test install translations messages db data browser gdal deploy-tools shared-state pg-stop clean bench serve \
 	install-server upgrade-server
 
 run: data
@@ -35,11 +35,22 @@ serve: install
 
 install: $(STAMP) translations
 
-# The compiled catalogues (.mo, not committed), rebuilt when a .po file changes.
+# The compiled catalogues (.mo, not committed), rebuilt when a .po file changes. Babel's own
+# commands: pybabel stops with an error when a translation's placeholders differ from the German.
+LOCALES := mapapp/translations
 translations: $(PO:.po=.mo)
 
 $(PO:.po=.mo) &: $(PO) $(STAMP)
-	$(BIN)/mapapp translations compile
+	$(BIN)/pybabel compile -d $(LOCALES) -D messages --statistics
+
+# After changing texts: collect the marked German texts (Python, templates, the scripts' texts in
+# mapapp/i18n/js_strings.py) and merge them into every language's messages.po.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F mapapp/babel.cfg -k lazy_gettext -k 'lazy_pgettext:1c,2' \
+		--add-comments=TRANSLATORS: --strip-comments --sort-by-file -w 100 \
+		--project=mapapp --copyright-holder=mapapp -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
+		--no-fuzzy-matching --ignore-obsolete -w 100
 
 $(STAMP): pyproject.toml $(wildcard package-lock.json)
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(APT) update && $(APT) install python3-venv; }

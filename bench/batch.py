@@ -1,6 +1,6 @@
 """(c) Clustering and (d) exports of the 100,000-finding sample, each against its peer.
 
-Clustering: ``mapapp.review.clusters.find_clusters`` (labels, hulls, counts, GeoJSON)
+Clustering: ``mapapp.review.clusters.clustering.find_clusters`` (labels, hulls, counts, GeoJSON)
 against the bare ``ST_ClusterDBSCAN`` labelling of the same findings. Exports: the export
 registry's GeoPackage, GeoJSON and CSV writers against GDAL's ``ogr2ogr`` writing the same
 rows (one per finding, the same attributes, EPSG:25832 for GeoPackage) from the same table.
@@ -59,7 +59,7 @@ def best_of(runs: int, work) -> tuple[float, object]:
 
 
 def clustering(session, walk_id: str, runs: int = 3, eps: float = 40, min_points: int = 2) -> dict:
-    from mapapp.review.clusters import find_clusters
+    from mapapp.review.clusters.clustering import find_clusters
 
     params = {"eps": eps, "min_points": min_points, "walk_id": walk_id}
     size = session.execute(text("SELECT count(*) FROM findings WHERE walk_id = :w"), {"w": walk_id}).scalar()

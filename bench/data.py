@@ -20,6 +20,8 @@ DATABASE = "mapapp_bench"
 SYNTHETIC = "Synthetischer Fund"
 SAMPLE_WALK = "Bench-Stichprobe"  # the walk holding the sample that clustering and exports work on
 SAMPLE_SIZE = 100_000
+PAGE_WALK = "Bench-Rundgang Innenstadt"  # a walk of ordinary size for the walk map's Lighthouse and offline runs
+PAGE_WALK_FINDINGS = 120
 
 # (name, lat, lon, weight, spread in metres)
 HOTSPOTS = [
@@ -83,14 +85,20 @@ LOAD_SQL = """
         END AS geom
         FROM draw d, spots, groups, extent ex
     )
-    INSERT INTO findings (id, category_slug, geom, participant_id, created_at, description, accuracy_m)
+    INSERT INTO findings (id, category_slug, geom, participant_id, created_at, description, accuracy_m, status)
     SELECT gen_random_uuid(), cats.slugs[1 + floor(random() * cardinality(cats.slugs))::int], p.geom,
            people.ids[1 + floor(random() * cardinality(people.ids))::int],
-           now() - random() * interval '90 days', :synthetic || ' ' || p.i, round((3 + random() * 20)::numeric, 1)
+           now() - random() * interval '90 days', :synthetic || ' ' || p.i, round((3 + random() * 20)::numeric, 1),
+           {status}
     FROM placed p, cats, people
     WHERE EXISTS (SELECT 1 FROM bench_area a WHERE ST_Intersects(a.geom, p.geom))
     LIMIT :n
 """
+
+# Statuses as a city's findings have them: most still new, fewer the further along the workflow.
+STATUS_SQL = """(ARRAY['new', 'new', 'new', 'in_review', 'in_review', 'confirmed', 'handed_over', 'resolved',
+                'resolved', 'rejected'])[1 + floor(random() * 10)::int]"""
+LOAD_SQL = LOAD_SQL.replace("{status}", STATUS_SQL)
 
 CONFIRMATIONS_SQL = """
     INSERT INTO confirmations (finding_id, participant_id)
@@ -111,6 +119,32 @@ SAMPLE_SQL = """
     FROM walk, (SELECT id FROM findings ORDER BY random() LIMIT :size) AS pick
     WHERE f.id = pick.id
 """
+
+
+# Its findings lie around the meeting point (Sonnenwall), as a walk's do; created on the walk's day.
+PAGE_WALK_SQL = """
+    WITH walk AS (
+        INSERT INTO walks (id, title, topic, starts_at, meeting_point, meeting_point_name)
+        VALUES (gen_random_uuid(), %(title)s, 'Benchmark', now() - interval '1 day',
+                ST_SetSRID(ST_MakePoint(6.7620, 51.4330), 4326), 'Sonnenwall')
+        RETURNING id, starts_at
+    ), cats AS (SELECT array_agg(slug ORDER BY sort, slug) AS slugs FROM categories WHERE active)
+    INSERT INTO findings (id, walk_id, category_slug, geom, created_at, description, accuracy_m)
+    SELECT gen_random_uuid(), walk.id, cats.slugs[1 + mod(i, cardinality(cats.slugs))],
+           ST_SetSRID(ST_MakePoint(6.7620 + (random() - 0.5) * 0.012, 51.4330 + (random() - 0.5) * 0.008), 4326),
+           walk.starts_at + i * interval '1 minute', 'Rundgang ' || i, 8
+    FROM walk, cats, generate_series(1, %(n)s) AS i
+"""
+
+
+def page_walk_code(url: str) -> str:
+    """The join code of the walk the walk-map measurements open (created on first use)."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        row = conn.execute("SELECT join_code FROM walks WHERE title = %s", (PAGE_WALK,)).fetchone()
+        if row is None:
+            conn.execute(PAGE_WALK_SQL, {"title": PAGE_WALK, "n": PAGE_WALK_FINDINGS})
+            row = conn.execute("SELECT join_code FROM walks WHERE title = %s", (PAGE_WALK,)).fetchone()
+    return row[0]
 
 
 def sample_walk_id(url: str) -> str:
@@ -190,12 +224,14 @@ def prepare(n: int, keep: bool) -> tuple[str, bool]:
     """
     from flask_migrate import upgrade
 
-    from mapapp import create_app, districts
+    from mapapp import create_app
+    from mapapp.districts import boundaries as districts
     from mapapp.db import db
 
     url = database_url()
     if keep and loaded_count(url) == n:
         clear_ingested(url)
+        catch_up(url)
         return url, True
     recreate(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TILE_URL": ""})
@@ -207,6 +243,38 @@ def prepare(n: int, keep: bool) -> tuple[str, bool]:
         print(f"loaded in {seconds:.1f} s", flush=True)
         db.engine.dispose()
     return url, False
+
+
+def catch_up(url: str) -> None:
+    """A kept database gets statuses if it has none yet, and the migrations since it was loaded
+    (the cell tables are rebuilt once: by migration 0013, or afterwards)."""
+    from flask_migrate import upgrade
+
+    from mapapp import create_app
+    from mapapp.db import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TILE_URL": ""})
+    with app.app_context():
+        session = db.session
+        updated = not session.execute(text("SELECT EXISTS (SELECT 1 FROM findings WHERE status <> 'new')")).scalar()
+        if updated:
+            print("giving the synthetic findings statuses …", flush=True)
+            session.execute(text("ALTER TABLE findings DISABLE TRIGGER findings_maintain_cells"))
+            session.execute(text(f"UPDATE findings SET status = {STATUS_SQL}"))
+            session.execute(text("ALTER TABLE findings ENABLE TRIGGER findings_maintain_cells"))
+            session.commit()
+        rebuilds = session.execute(text("SELECT to_regclass('finding_day_cells') IS NULL")).scalar()
+        session.commit()
+        upgrade()
+        if updated and not rebuilds:
+            session.execute(text("SELECT finding_cells_rebuild()"))
+            session.commit()
+        db.engine.dispose()
+    if updated:
+        with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE findings")
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute("ANALYZE finding_day_cells")
 
 
 def clear_ingested(url: str) -> None:

@@ -59,10 +59,13 @@ def ensure_wrk() -> str:
     return found
 
 
-def http(url: str, concurrency: int, duration: float, var: Path, headers: dict | None = None) -> Result:
-    """GET ``url`` from ``concurrency`` keep-alive connections for ``duration`` seconds."""
-    script = var / "wrk-report.lua"
-    script.write_text(WRK_SCRIPT)
+def http(url: str, concurrency: int, duration: float, var: Path, headers: dict | None = None,
+         script: Path | None = None) -> Result:
+    """GET ``url`` from ``concurrency`` keep-alive connections for ``duration`` seconds; ``script``
+    replaces the reporting Lua script (it must include ``WRK_SCRIPT``), e.g. to ask several paths."""
+    if script is None:
+        script = var / "wrk-report.lua"
+        script.write_text(WRK_SCRIPT)
     argv = [ensure_wrk(), "-t1", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "60s",
             "-s", str(script)]
     for name, value in (headers or {}).items():
@@ -73,21 +76,24 @@ def http(url: str, concurrency: int, duration: float, var: Path, headers: dict |
     return Result(data["requests"], data["seconds"], data["p50_ms"], data["p95_ms"], data["errors"])
 
 
-def sql(libpq_url: str, statements: list[tuple[str, object]], concurrency: int, duration: float) -> Result:
-    """Run ``statements`` (the app's own SQL, captured) in a loop from ``concurrency`` connections."""
+def sql(libpq_url: str, statements: list, concurrency: int, duration: float) -> Result:
+    """Run ``statements`` (the app's own SQL for one request, captured) in a loop from ``concurrency``
+    connections; a list of such lists is run request after request, each client from its own start."""
+    requests = statements if statements and isinstance(statements[0], list) else [statements]
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0]
     stop_at = [0.0]
     ready = threading.Barrier(concurrency + 1)
 
-    def client(mine: list[float]) -> None:
+    def client(mine: list[float], at: int) -> None:
         with psycopg.connect(libpq_url) as conn:
             ready.wait()
             while time.perf_counter() < stop_at[0]:
+                at = (at + 1) % len(requests)
                 started = time.perf_counter()
                 try:
                     with conn.transaction():  # as the app's session: one transaction per request
-                        for statement, params in statements:
+                        for statement, params in requests[at]:
                             cursor = conn.execute(statement, params, prepare=False)
                             if cursor.description is not None:
                                 cursor.fetchall()
@@ -96,7 +102,7 @@ def sql(libpq_url: str, statements: list[tuple[str, object]], concurrency: int, 
                     continue
                 mine.append(time.perf_counter() - started)
 
-    threads = [threading.Thread(target=client, args=(latencies[i],)) for i in range(concurrency)]
+    threads = [threading.Thread(target=client, args=(latencies[i], i * 7)) for i in range(concurrency)]
     for thread in threads:
         thread.start()
     stop_at[0] = time.perf_counter() + duration

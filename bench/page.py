@@ -86,8 +86,8 @@ def _references(url: str, content_type: str, raw: bytes) -> list[str]:
     return []
 
 
-def lighthouse(base_url: str, var: Path) -> dict | None:
-    """Lighthouse (mobile, the default form factor) performance and accessibility, or None."""
+def lighthouse(base_url: str, var: Path, path: str = "/") -> dict | None:
+    """Lighthouse (mobile, the default form factor) performance and accessibility of ``path``, or None."""
     chrome = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chrome or not shutil.which("npm"):
         return None
@@ -99,7 +99,7 @@ def lighthouse(base_url: str, var: Path) -> dict | None:
     error = "no report"
     for _attempt in range(3):  # its trace recording fails now and then on a busy machine (NO_NAVSTART)
         report.unlink(missing_ok=True)
-        subprocess.run([str(binary), base_url + "/", "--output=json", f"--output-path={report}", "--quiet",
+        subprocess.run([str(binary), base_url + path, "--output=json", f"--output-path={report}", "--quiet",
                         "--only-categories=performance,accessibility",
                         "--chrome-flags=--headless=new --no-sandbox"],
                        capture_output=True, env={**os.environ, "CHROME_PATH": chrome})
@@ -113,5 +113,8 @@ def lighthouse(base_url: str, var: Path) -> dict | None:
         return {"performance": round(100 * cats["performance"]["score"]),
                 "accessibility": round(100 * (cats["accessibility"]["score"] or 0)),
                 "lcp_ms": data["audits"]["largest-contentful-paint"].get("numericValue"),
-                "warnings": data.get("runWarnings", [])}
+                "warnings": data.get("runWarnings", []), "path": path,
+                "failing": [audit["title"] for audit in data["audits"].values()
+                            if audit.get("score") is not None and audit["score"] < 0.9
+                            and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")][:12]}
     raise RuntimeError(f"Lighthouse failed three times ({error})")

@@ -5,9 +5,11 @@
 Creates the database ``mapapp_bench`` (embedded cluster, or the server in
 ``BENCH_DATABASE_URL``), loads N synthetic findings, serves mapapp and pygeoapi with
 gunicorn (same worker count) and measures: the viewport API against pygeoapi and against
-its own bare SQL; ingest through ``POST /api/findings``; clustering and exports of a
-100,000-finding sample against the bare query and ``ogr2ogr``; the phone page's transfer
-size and a Lighthouse mobile run. Prints the results and the targets as markdown and
+its own bare SQL; random views at zoom 12–17 without and with filters (dates and status,
+walk), each against its bare SQL; ingest through ``POST /api/findings``; clustering and
+exports of a 100,000-finding sample against the bare query and ``ogr2ogr``; the phone page's
+transfer size, Lighthouse mobile runs of ``/`` and of a walk's map, the walk map's
+offline start, and the photo blurring's face and plate recall (``bench/blur.py``). Prints the results and the targets as markdown and
 writes them to ``var/bench/results.md``. A measurement, not a test: it asserts nothing.
 """
 from __future__ import annotations
@@ -22,9 +24,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import batch, data, ingest, page, peer_pygeoapi, report, servers, views  # noqa: E402
+from bench import batch, blur, data, filtered, ingest, offline, page, peer_pygeoapi, report, servers, views  # noqa: E402,E501
 
-PARTS = ("viewport", "pygeoapi", "ingest", "clusters", "exports", "page", "lighthouse")
+PARTS = ("viewport", "filtered", "pygeoapi", "ingest", "clusters", "exports", "page", "lighthouse", "offline",
+         "blur")
 
 
 def parse(argv) -> argparse.Namespace:
@@ -81,17 +84,26 @@ def measure_servers(args, url: str, var: Path, results: dict) -> None:
             attempt(results, "viewport", lambda: views.measure(url, app, peer, args.duration, var))
             servers.stop(peer)
             peer = None
+        if "filtered" not in args.skip:
+            print("random views, without and with filters:", flush=True)
+            walk_id = data.sample_walk_id(url)
+            attempt(results, "filtered", lambda: filtered.measure(url, app.base, walk_id, args.duration, var))
         if "ingest" not in args.skip:
             print("ingest …", flush=True)
             attempt(results, "ingest", lambda: ingest.run(url, app.port, per_client=args.ingest_per_client))
         if "page" not in args.skip:
             print("phone page …", flush=True)
             attempt(results, "page", lambda: page.transfer(app.port))
+        walk_map = f"/w/{data.page_walk_code(url)}/map"
         if "lighthouse" not in args.skip:
             print("lighthouse …", flush=True)
             attempt(results, "lighthouse", lambda: page.lighthouse(app.base, var))
+            attempt(results, "lighthouse_walk", lambda: page.lighthouse(app.base, var, walk_map))
             if "lighthouse" in results and results["lighthouse"] is None:
                 results["skipped"].append("lighthouse (no Chromium or npm)")
+        if "offline" not in args.skip:
+            print("walk map offline start …", flush=True)
+            attempt(results, "offline", lambda: offline.offline_start(app.base, walk_map.split("/")[2]))
     finally:
         servers.stop(peer)
         servers.stop(app)
@@ -131,6 +143,9 @@ def main(argv=None) -> int:
     results: dict = {"skipped": sorted(args.skip), "failed": []}
     measure_batch(args, url, var, results)
     measure_servers(args, url, var, results)
+    if "blur" not in args.skip:  # faces and plates on a labelled set built offline (bench/blur.py)
+        print("blurring faces and plates …", flush=True)
+        attempt(results, "blur", blur.measure)
     meta = {"n": args.n, "workers": args.workers, "threads": args.threads, "duration": args.duration,
             "machine": f"{machine()}, {database_version(url)}; load average {load_at_start:.1f} before the run, "
                        f"{os.getloadavg()[0]:.1f} after it (other processes share the machine)",

@@ -1,6 +1,6 @@
 """(a) The map's viewport: mapapp's API against pygeoapi and against its own bare SQL.
 
-The bare SQL is not a copy: the benchmark calls ``mapapp.viewport.viewport_geojson`` once
+The bare SQL is not a copy: the benchmark calls ``mapapp.mapdata.viewport.viewport_geojson`` once
 on a SQLAlchemy engine, records the statements it sends to PostgreSQL, and replays exactly
 those through psycopg — the physical limit of serving that view.
 """
@@ -44,9 +44,10 @@ def mapapp_path(port: int, view: View) -> tuple[str, str]:
     return f"/api/findings?bbox={bbox_param(view.bbox)}&limit=10000", "/api/findings (no viewport API yet)"
 
 
-def captured_statements(url: str, view: View) -> tuple[list[tuple[str, object]], str]:
-    """The SQL ``viewport_geojson`` sends for ``view`` (with its parameters) and the body it built."""
-    from mapapp.viewport import ViewportQuery, viewport_geojson
+def captured_statements(url: str, view: View, flt=None) -> tuple[list[tuple[str, object]], str]:
+    """The SQL ``viewport_geojson`` sends for ``view`` (with its parameters, and the finding filter
+    ``flt`` if given) and the body it built."""
+    from mapapp.mapdata.viewport import ViewportQuery, viewport_geojson
 
     engine = create_engine(url)
     statements: list[tuple[str, object]] = []
@@ -57,7 +58,10 @@ def captured_statements(url: str, view: View) -> tuple[list[tuple[str, object]],
 
     try:
         with Session(engine) as session:
-            body, _newest = viewport_geojson(session, ViewportQuery(bbox=view.bbox, zoom=view.zoom))
+            query = ViewportQuery(bbox=view.bbox, zoom=view.zoom)
+            if flt is not None:
+                query.filter = flt
+            body, _newest = viewport_geojson(session, query)
     finally:
         engine.dispose()
     app_sql = [(s, p) for s, p in statements if not s.lstrip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT"))]

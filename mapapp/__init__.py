@@ -7,11 +7,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     This is the whole wiring: no blueprint registers another or hooks requests beyond its own.
     """
-    from mapapp import (
-        assets, auth, basemap, config, db, errors, guards, i18n, logs, ogc, participants, replica, security,
-        write_limits,
-    )
+    from mapapp import assets, auth, basemap, config, db, errors, i18n, logs, ogc, security
     from mapapp.auth import ratelimit
+    from mapapp.db import replica
+    from mapapp.findings import participants
+    from mapapp.security import guards, write_limits
+    from mapapp import follow, moderation
     from mapapp.exports.runner import JobRunner
     from mapapp.photos import storage as photo_storage
 
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     basemap.init_app(app)  # before security: a self-hosted basemap replaces the tile host
     security.init_app(app)
+    moderation.init_app(app)  # MODERATION checked at start-up: a wrong mode stops the app here
     i18n.init_app(app)
     participants.init_app(app)
     auth.init_app(app)  # logins, session lifetimes, CSRF
@@ -47,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     ratelimit.init_app(app)  # the app's limiter (after CSRF, before the guards) and the sign-in limit
     write_limits.init_app(app, _write_blueprints())
+    follow.init_app(app)  # the follow link's pages under their own rate limit
     guards.init_app(app)  # parameters and JSON bodies of the machine-facing routes
 
     from mapapp.cli import register_commands
@@ -61,8 +64,10 @@ def _blueprints():
     from mapapp.auth import bp as auth
     from mapapp.basemap import bp as basemap
     from mapapp.capture import bp as capture
+    from mapapp.follow import bp as follow
     from mapapp.health import bp as health
     from mapapp.join import bp as join
+    from mapapp.moderation.routes import bp as moderation
     from mapapp.ogc import bp as ogc
     from mapapp.open311 import bp as open311, keys_bp as open311_keys
     from mapapp.open311.city.pages import bp as city
@@ -70,15 +75,16 @@ def _blueprints():
     from mapapp.photos import bp as photos
     from mapapp.pwa import bp as pwa
     from mapapp.review import bp as review
-    from mapapp.tiles import bp as tiles
-    from mapapp.vendor import bp as vendor
+    from mapapp.results import bp as results
+    from mapapp.mapdata import bp as tiles
+    from mapapp.assets.vendor import bp as vendor
 
-    return [auth, vendor, basemap, api, capture, photos, organiser, join, pwa, review, open311, open311_keys, city,
-            tiles, ogc, health]
+    return [auth, vendor, basemap, api, capture, photos, organiser, join, follow, results, pwa, review, moderation,
+            open311, open311_keys, city, tiles, ogc, health]
 
 
 def _write_blueprints():
-    """The participant-facing writes, under one budget (mapapp/write_limits.py)."""
+    """The participant-facing writes, under one budget (mapapp/security/write_limits.py)."""
     from mapapp.api import bp as api
     from mapapp.open311 import bp as open311
     from mapapp.photos import bp as photos

@@ -3,7 +3,7 @@ layers (QGIS styles in the GeoPackage and beside the Shapefiles, KML).
 
 Categories take the colours of :data:`PALETTE` in their display order (``categories.sort``,
 then slug), so no two categories share a colour while there are no more categories than
-colours; the review map (static/js/review-clusters-map.js) gets them from its page config.
+colours; the review map (static/js/review/clusters-map.js) gets them from its page config.
 The other colours are the ones the style sheets and scripts draw with (named beside each);
 tests/test_colours.py checks that those files still use them.
 """
@@ -24,11 +24,11 @@ STATUS_COLOURS = {
     "duplicate": ("#ebedf0", "#4a5563"),
 }
 
-# District level -> (outline colour, width in px, dashed): DISTRICT_STYLES of static/js/map.js.
+# District level -> (outline colour, width in px, dashed): DISTRICT_STYLES of static/js/shared/map.js.
 DISTRICT_OUTLINES = {"stadtbezirk": ("#00468a", 3.0, False), "ortsteil": ("#4a5866", 1.5, True)}
 
-# Walks: the planned route (ROUTE_STYLE of static/js/walkmap.js) and the meeting point
-# (fill, outline: MEETING_STYLE of static/js/walk-editor.js).
+# Walks: the planned route (ROUTE_STYLE of static/js/shared/walkmap.js) and the meeting point
+# (fill, outline: MEETING_STYLE of static/js/organiser/walk-editor.js).
 WALK_ROUTE = ("#00468a", 5.0, True)
 MEETING_POINT = ("#ffbf1f", "#00468a")
 

@@ -50,6 +50,12 @@ class Defaults:
     # then be one of TRUSTED_HOSTS (default: localhost names only); see mapapp/public_urls.py.
     PUBLIC_BASE_URL = ""
     TRUSTED_HOSTS = None  # a list (MAPAPP_TRUSTED_HOSTS='["mapapp.example", ".lan"]'); None: see above
+    # The sites that may show a walk's results widget in a frame, space-separated origins
+    # ("https://buergerplattform.example"); no other page may be framed (mapapp/results/readers.py).
+    EMBED_ORIGINS = ""
+    # Moderation before publication (mapapp/moderation/settings.py): "pre" (free text and photos
+    # public once a team approved them), "post" (public at once, can be hidden) or "off" (no queue).
+    MODERATION = "pre"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # The pool across database restarts (see engine_options): fail fast, never keep stale connections.
@@ -75,7 +81,7 @@ class Defaults:
     FINDINGS_LIMIT_DEFAULT = 1000
     FINDINGS_LIMIT_MAX = 10000
     DESCRIPTION_MAX_CHARS = 2000
-    # A line finding (a stretch of cycle path) may be at most this long (mapapp/findings.py).
+    # A line finding (a stretch of cycle path) may be at most this long (mapapp/findings/store.py).
     LINE_MAX_LENGTH_M = 5000
     # Photos: the upload routes get their own body limit (PUT: one photo; multipart POST: a
     # finding's worth plus 1 MB), set before any hook reads the body (photos/routes.py,
@@ -84,6 +90,9 @@ class Defaults:
     PHOTO_MAX_PIXELS = 60_000_000
     PHOTOS_PER_FINDING = 5
     UPLOAD_DIR = None  # None: var_dir() / "uploads"
+    # Faces and plates are blurred in every stored copy of a photo (mapapp/photos/blur.py). True:
+    # also keep the unblurred original (never served or exported), so a reviewer can unblur a false hit.
+    KEEP_UNBLURRED_ORIGINALS = False
     # The hand-over package's README (mapapp/exports/handover.py): licence and contact lines.
     EXPORT_LICENCE = ("Daten: Bürgerplattform mapapp Duisburg – Lizenz: Datenlizenz Deutschland – "
                       "Namensnennung – Version 2.0 (dl-de/by-2.0)")

@@ -33,6 +33,8 @@ REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 ACCESS_LOGGER = "mapapp.access"
 HANDLER_NAME = "mapapp-structured"
 CONTEXT_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "bytes", "endpoint")
+# A path to log instead of the request's, set by views whose URL holds a secret (a follow link).
+LOGGED_PATH = "mapapp.log_path"
 # Lines of database error messages that may quote stored values (e.g. "Key (id)=(…)").
 REDACTED_PREFIXES = ("DETAIL:", "[parameters:")
 
@@ -152,7 +154,7 @@ class RequestLogMiddleware:
         return _LoggedBody(body, lambda sent: self._log(environ, rid, state["status"], started, sent))
 
     def _log(self, environ, rid, status, started, sent):
-        path = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
+        path = environ.get(LOGGED_PATH) or (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
         self.logger.info(
             "%s %s %s", environ.get("REQUEST_METHOD"), path, status,
             extra={"request_id": rid, "method": environ.get("REQUEST_METHOD"), "path": path,

@@ -1,7 +1,7 @@
 """The statuses of findings and concerns: their codes in workflow order, the workflow, their labels.
 
 The one place that names them: the schema's CHECK constraints, the filters, the review pages,
-the exports, the scripts' texts (``mapapp.js_strings``) and the GeoReport feed all read this
+the exports, the scripts' texts (``mapapp.i18n.js_strings``) and the GeoReport feed all read this
 module. The labels are German msgids: pages and the API show them translated
 (:func:`status_labels`, the Jinja global ``status_labels``), the reports for officials and
 the GIS files in German (``mapapp.exports.report_data.status_label``, ``selection.status_label_sql``).
@@ -12,7 +12,11 @@ from flask_babel import gettext, lazy_gettext
 
 
 def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated where it is shown."""
+    """Mark ``message`` for extraction; it is translated where it is shown.
+
+    The one marker of the app (the scripts' texts and the database labels use it too); it lives
+    here because this module imports nothing of the app, so every vocabulary can use it.
+    """
     return message
 
 

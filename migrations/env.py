@@ -6,7 +6,7 @@ from alembic import context
 from flask import current_app
 from geoalchemy2 import alembic_helpers
 
-import mapapp.schema  # noqa: F401  (declares the tables on db.metadata, the autogenerate target)
+import mapapp.db.schema  # noqa: F401  (declares the tables on db.metadata, the autogenerate target)
 from mapapp.db import alembic_include_object
 
 config = context.config

@@ -37,7 +37,8 @@ def fresh_database(name: str) -> str:
 def make_app(url: str, **overrides):
     """The app under test. CSRF tokens are off so tests can post forms plainly; tests of
     CSRF itself, and the browser tests, switch them on with the ``csrf_enabled`` fixture.
-    The login rate limit is off too; a test of it builds its own app with ``overrides``."""
+    The login rate limit is off too; a test of it builds its own app with ``overrides``. Moderation is
+    off (what is sent is public at once), unlike production's default ``pre``."""
     return create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
@@ -45,6 +46,8 @@ def make_app(url: str, **overrides):
         "TILE_URL": "",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Tests not about moderation publish at once (tests/moderation/ set "pre" or "post").
+        "MODERATION": "off",
         **overrides,
     })
 
@@ -53,7 +56,7 @@ def make_app(url: str, **overrides):
 def app():
     from flask_migrate import upgrade
 
-    from mapapp import districts
+    from mapapp.districts import boundaries as districts
 
     application = make_app(fresh_database(TEST_DATABASE))
     with application.app_context():
@@ -87,7 +90,7 @@ def clean_slate(request):
         )).scalar()
         db.session.commit()
         if changed:
-            from mapapp import districts
+            from mapapp.districts import boundaries as districts
 
             db.session.execute(text("DELETE FROM districts"))
             db.session.commit()
@@ -129,7 +132,7 @@ def geodata_ref() -> Path:
 @pytest.fixture
 def official_districts(session, geodata_ref):
     """Replace the default districts with the official 7 Stadtbezirke and 46 Ortsteile."""
-    from mapapp import districts
+    from mapapp.districts import boundaries as districts
 
     districts.import_file(session, geodata_ref / "duisburg_stadtbezirke.geojson", "stadtbezirk",
                           "stadtbezirk", "stb_nr")

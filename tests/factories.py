@@ -2,7 +2,8 @@
 import uuid
 from datetime import datetime, timezone
 
-from mapapp import findings, walks
+from mapapp.findings import store as findings
+from mapapp.walks import listing as walks
 
 BISMARCKPLATZ = (51.4565, 6.6995)
 RHEINHAUSEN_MARKT = (51.4018, 6.7128)
@@ -62,3 +63,22 @@ def make_team(session, name="Team Radverkehr", categories=("cycle_path",), membe
     for user_id in members:
         team = teams.add_member(session, team.id, user_id)
     return team
+
+
+def make_team_member(session, team="Team Radverkehr", categories=("cycle_path",), username="rita",
+                     display_name="Rita Rad"):
+    """Store a team owning ``categories`` with one member, ``username``; return the member's ``Account``."""
+    member = make_user(session, username, role="team_member", display_name=display_name)
+    make_team(session, team, categories, members=[member.id])
+    return member
+
+
+def make_concern(session, user_id, *, title="Radweg Bismarckstraße", category="cycle_path", finding_ids=None,
+                 summary=None) -> uuid.UUID:
+    """Group findings (by default one new finding of ``category``) into a concern; return its id."""
+    from mapapp.review.concerns import workflow
+
+    finding_ids = finding_ids or [make_finding(session, category=category)]
+    detail = workflow.create_concern(session, title=title, summary=summary, category=category,
+                                     finding_ids=finding_ids, user_id=user_id)
+    return uuid.UUID(detail["id"])

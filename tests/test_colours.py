@@ -16,7 +16,7 @@ def test_the_review_map_gets_the_category_colours_from_the_server(session, clien
     html = client.get("/review/").text
     config = json.loads(html.split('<script type="application/json" id="review-config">', 1)[1].split("</script>", 1)[0])
     assert config["colours"] == colours.category_colours(session)
-    script = (STATIC / "js" / "review-clusters-map.js").read_text("utf-8")
+    script = (STATIC / "js" / "review" / "clusters-map.js").read_text("utf-8")
     assert not any(colour in script for colour in colours.PALETTE[:-1])  # no second palette there
 
 
@@ -24,10 +24,11 @@ def test_status_district_and_walk_colours_are_those_of_the_pages():
     css = (STATIC / "css" / "review.css").read_text("utf-8") + (STATIC / "css" / "app.css").read_text("utf-8")
     for fill, outline in colours.STATUS_COLOURS.values():
         assert fill in css and outline in css
-    map_js = (STATIC / "js" / "map.js").read_text("utf-8")
+    map_js = (STATIC / "js" / "shared" / "map.js").read_text("utf-8")
     for colour, width, _dashed in colours.DISTRICT_OUTLINES.values():
         assert f"color: '{colour}', weight: {width:g}" in map_js
     assert f"color: '{colours.WALK_ROUTE[0]}', weight: {colours.WALK_ROUTE[1]:g}" in (
-        STATIC / "js" / "walkmap.js").read_text("utf-8")
+        STATIC / "js" / "shared" / "walkmap.js").read_text("utf-8")
     fill, outline = colours.MEETING_POINT
-    assert f"color: '{outline}', weight: 3, fillColor: '{fill}'" in (STATIC / "js" / "walk-editor.js").read_text("utf-8")
+    editor = (STATIC / "js" / "organiser" / "walk-editor.js").read_text("utf-8")
+    assert f"color: '{outline}', weight: 3, fillColor: '{fill}'" in editor

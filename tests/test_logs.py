@@ -8,7 +8,7 @@ import pytest
 
 from mapapp import config
 from mapapp.logs import ACCESS_LOGGER, JsonFormatter, TextFormatter
-from mapapp.participants import COOKIE
+from mapapp.findings.participants import COOKIE
 from tests.conftest import make_app
 from tests.factories import finding_payload
 

@@ -1,4 +1,4 @@
-"""Migrations build the schema from empty, match mapapp/schema.py, and go down and up again."""
+"""Migrations build the schema from empty, match mapapp/db/schema/, and go down and up again."""
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext

@@ -12,7 +12,7 @@ from mapapp import statuses
 from mapapp.config import LOCAL_TZ, LOCAL_ZONE
 from mapapp.exports import report_data
 from mapapp.exports.selection import status_label_sql
-from mapapp.js_strings import JS_STRINGS
+from mapapp.i18n.js_strings import JS_STRINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [*sorted((ROOT / "mapapp").rglob("*.py")), *sorted((ROOT / "templates").rglob("*.html"))]

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from mapapp.api import bp as api_bp
-from mapapp.guards import refuse_bad_characters_in_parameters, require_json_writes
+from mapapp.security.guards import refuse_bad_characters_in_parameters, require_json_writes
 from mapapp.ogc import bp as ogc_bp
 from mapapp.open311 import bp as open311_bp
 from mapapp.photos import bp as photos_bp
@@ -32,7 +32,7 @@ def test_create_app_wires_what_the_blueprints_used_to(app):
 
 
 @pytest.mark.parametrize("old, new", [
-    ("mapapp.models", "mapapp.schema"),
+    ("mapapp.models", "mapapp.db.schema"),
     ("mapapp.embedded_pg", "mapapp.devtools.embedded_pg"),
     ("mapapp.demo", "mapapp.devtools.demo"),
     ("mapapp.pwa.make_icons", "mapapp.devtools.make_icons"),
@@ -43,7 +43,7 @@ def test_moved_modules(old, new):
 
 
 def test_one_class_is_named_team():
-    from mapapp import schema
+    from mapapp.db.schema.review import Team
 
-    assert schema.Team.__tablename__ == "teams"
+    assert Team.__tablename__ == "teams"
     assert not hasattr(teams, "Team") and teams.TeamSummary

@@ -1,7 +1,7 @@
 """The JSON API blueprint (``/api``)."""
 from flask import Blueprint
 
-from mapapp.write_limits import too_many_writes
+from mapapp.security.write_limits import too_many_writes
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_error_handler(429, too_many_writes)

@@ -4,20 +4,22 @@ import json
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
-from mapapp import categories, confirmations, districts, findings, own_findings, walks
+from mapapp.findings import categories, confirmations
+from mapapp.districts import boundaries as districts
+from mapapp.findings import store as findings, own as own_findings
+from mapapp.walks import listing as walks
 from mapapp.api import bp
 from mapapp.api.openapi import openapi_document
-from mapapp.api.schemas import (
-    parse_finding, parse_finding_filter, parse_finding_patch, parse_nearby, parse_optional_uuid,
-)
+from mapapp.api.query_params import parse_finding_filter, parse_nearby, parse_optional_uuid
+from mapapp.api.schemas import parse_finding, parse_finding_patch
 from mapapp.db import db
 from mapapp.errors import BadRequest, ValidationFailed
 from mapapp.i18n import localize_category
-from mapapp.organiser.walks import walk_detail
-from mapapp.participants import current_participant_id, issue_cookie, require_participant
+from mapapp.walks.editing import walk_detail
+from mapapp.findings.participants import current_participant_id, issue_cookie, require_participant
 from mapapp.photos import service as photo_service
 from mapapp.photos.storage import current_storage as photo_storage
-from mapapp.schema import LEVELS
+from mapapp.db.schema.districts import LEVELS
 from mapapp.statuses import status_labels
 
 GEOJSON = "application/geo+json"

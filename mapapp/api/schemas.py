@@ -1,10 +1,13 @@
-"""Request validation for the JSON API, with one message per bad field."""
+"""Request bodies of the JSON API: the finding models validating them, with one message per bad field.
+
+Query parameters are read in mapapp/api/query_params.py; texts the database cannot store are
+refused by the request guards (mapapp/security/guards.py) before either.
+"""
 from __future__ import annotations
 
 import json
 import math
 import uuid
-from dataclasses import replace
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
@@ -12,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, f
 from flask_babel import gettext as _
 
 from mapapp.api.error_texts import pydantic_message
-from mapapp.errors import BadRequest, DomainError, ValidationFailed
-from mapapp.finding_filters import FindingFilter, read_filter
-from mapapp.findings import NewFinding, point_geometry
-from mapapp.own_findings import FindingChanges
+from mapapp.errors import BadRequest, ValidationFailed
+from mapapp.findings.store import NewFinding, point_geometry
+from mapapp.findings.own import FindingChanges
+from mapapp.security.guards import bad_characters_message, contains_unstorable, printable
 
 DESCRIPTION_MAX = 2000
 LINE_MAX_VERTICES = 200
@@ -185,7 +188,8 @@ class _MissingLocation(ValueError):
         self.names = names
 
 
-def _fields_from(error: ValidationError) -> dict[str, str]:
+def fields_from(error: ValidationError) -> dict[str, str]:
+    """pydantic's errors as ``{field: message}``, one translated message per field."""
     fields: dict[str, str] = {}
     for item in error.errors():
         name = str(item["loc"][0]) if item["loc"] else None
@@ -198,72 +202,17 @@ def _fields_from(error: ValidationError) -> dict[str, str]:
     return fields
 
 
-class UnsupportedMediaType(DomainError):
-    status = 415
-    code = "unsupported_media_type"
-
-
-def is_json_media_type(mimetype: str) -> bool:
-    """``application/json`` or a JSON-based ``application/…+json`` (merge-patch, geo…)."""
-    kind, _slash, subtype = mimetype.lower().partition("/")
-    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
-
-
-def require_json_media_type(mimetype: str) -> None:
-    """Refuse a write that does not declare a JSON body (415 naming the Content-Type)."""
-    if not is_json_media_type(mimetype):
-        raise UnsupportedMediaType(_("Die Anfrage muss JSON senden (Content-Type: application/json)."),
-                                   {"Content-Type": _("Erwartet: application/json.")})
-
-
-def bad_characters_message() -> str:
-    return _("Enthält ungültige Zeichen (Nullzeichen oder ungültiges Unicode).")
-
-
-def unstorable(text: str) -> bool:
-    """PostgreSQL text refuses NUL, and UTF-8 (so the database) a lone surrogate like ``\\ud800``."""
-    if "\x00" in text:
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def contains_unstorable(value: Any) -> bool:
-    """Whether a decoded JSON value holds a text the database cannot store (see ``unstorable``).
-
-    Walks with a stack, not recursion: a deeply nested body must not overflow it.
-    """
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str) and unstorable(item):
-            return True
-        if isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
-
-
-def _printable(name: str) -> str:
-    return name.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
-
-
 def _validate(model, payload: Any):
     if not isinstance(payload, dict):
         raise BadRequest(_("Der Inhalt muss ein JSON-Objekt sein."), {"body": _("JSON-Objekt erwartet.")})
-    bad_fields = {_printable(name): bad_characters_message() for name, value in payload.items()
+    bad_fields = {printable(name): bad_characters_message() for name, value in payload.items()
                   if contains_unstorable(name) or contains_unstorable(value)}
     if bad_fields:
         raise ValidationFailed(_("Einige Angaben sind nicht gültig."), bad_fields)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise ValidationFailed(_("Einige Angaben sind nicht gültig."), _fields_from(exc)) from None
+        raise ValidationFailed(_("Einige Angaben sind nicht gültig."), fields_from(exc)) from None
 
 
 def parse_finding(payload: Any) -> NewFinding:
@@ -274,98 +223,3 @@ def parse_finding(payload: Any) -> NewFinding:
 def parse_finding_patch(payload: Any) -> FindingChanges:
     """Validate a PATCH body; raise ValidationFailed naming every bad field."""
     return _validate(FindingPatch, payload).to_changes()
-
-
-def _float_list(raw: str, name: str, count: int) -> list[float]:
-    try:
-        values = [float(part) for part in raw.split(",")]
-    except ValueError:
-        raise ValidationFailed(_("%(name)s: bitte Zahlen angeben.", name=name),
-                               {name: _("Bitte Zahlen durch Kommas getrennt angeben.")}) from None
-    if len(values) != count or not all(math.isfinite(v) for v in values):
-        raise ValidationFailed(_("%(name)s: bitte %(count)s endliche Zahlen angeben.", name=name, count=count),
-                               {name: _("Bitte %(count)s endliche Zahlen angeben.", count=count)})
-    return values
-
-
-def parse_bbox(raw: str) -> tuple[float, float, float, float]:
-    west, south, east, north = _float_list(raw, "bbox", 4)
-    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
-        raise ValidationFailed(_("Der Kartenausschnitt (bbox) ist außerhalb des gültigen Bereichs."),
-                               {"bbox": _("Bitte W,S,E,N als Längen- und Breitengrade angeben.")})
-    if west >= east or south >= north:
-        raise ValidationFailed(_("Der Kartenausschnitt (bbox) ist leer."),
-                               {"bbox": _("West muss kleiner als Ost sein und Süd kleiner als Nord.")})
-    return west, south, east, north
-
-
-def parse_finding_filter(args, default_limit: int, max_limit: int) -> tuple[FindingFilter, int]:
-    """Query arguments → (the finding filter with ``bbox``, the limit); ValidationFailed names each bad one."""
-    errors: dict[str, str] = {}
-    flt = read_filter(args, errors)
-    bbox, limit = None, default_limit
-    if args.get("bbox"):
-        try:
-            bbox = parse_bbox(args["bbox"])
-        except ValidationFailed as exc:
-            errors.update(exc.fields)
-    if args.get("limit"):
-        try:
-            limit = int(args["limit"])
-        except ValueError:
-            errors["limit"] = _("Muss eine ganze Zahl sein.")
-        else:
-            if not 1 <= limit <= max_limit:
-                errors["limit"] = _("Muss zwischen 1 und %(limit)s liegen.", limit=max_limit)
-    if errors:
-        raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), errors)
-    return replace(flt, bbox=bbox), limit
-
-
-def refuse_bad_characters(*parameter_maps) -> None:
-    """Raise ValidationFailed naming every parameter holding text the database cannot store.
-
-    PostgreSQL refuses NUL in text, so such a value would otherwise fail deep in a query (a 500).
-    """
-    bad = {}
-    for parameters in parameter_maps:
-        for name, values in (parameters or {}).items():
-            values = values if isinstance(values, list) else [values]
-            if any(contains_unstorable(value) for value in values) or contains_unstorable(name):
-                bad[_printable(name)] = bad_characters_message()
-    if bad:
-        raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), bad)
-
-
-def parse_optional_uuid(args, name: str) -> uuid.UUID | None:
-    raw = args.get(name)
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ValidationFailed(_("%(name)s ist nicht gültig.", name=name), {name: _("Keine gültige UUID.")}) from None
-
-
-class NearbyQuery(BaseModel):
-    """Query of ``GET /api/findings/nearby``."""
-
-    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-    category: Annotated[str, Field(min_length=1, max_length=40)]
-    # At least a metre: a radius of 5e-324 underflows in PostgreSQL (a 500, found by fuzzing).
-    radius: Annotated[float, Field(ge=1, le=200, allow_inf_nan=False)] = 30
-    walk: uuid.UUID | None = None
-
-
-def parse_nearby(args) -> dict:
-    """Return keyword arguments for ``confirmations.nearby`` from query arguments.
-
-    An empty parameter (``walk=``, as a form sends it) is one not given, as everywhere in the API.
-    """
-    try:
-        query = NearbyQuery.model_validate({name: value for name, value in args.items() if value != ""})
-    except ValidationError as exc:
-        raise ValidationFailed(_("Einige Abfrageparameter sind nicht gültig."), _fields_from(exc)) from None
-    return {"lat": query.lat, "lon": query.lon, "category": query.category,
-            "radius_m": query.radius, "walk_id": query.walk}

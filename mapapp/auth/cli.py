@@ -9,7 +9,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from mapapp.cli_helpers import account_named, list_command, refused
+from mapapp.cli.helpers import account_named, list_command, refused
 
 users = AppGroup("users", help="Accounts of organisers and team members.")
 password_stdin_option = click.option(

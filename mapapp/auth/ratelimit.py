@@ -5,7 +5,7 @@ Flask-Limiter counts in memory by default (per process); set ``REDIS_URL`` (or
 the app, so they share one budget. A shared store that cannot be reached fails open: the
 request is served uncounted and Flask-Limiter logs the error (``RATELIMIT_SWALLOW_ERRORS``),
 after at most ``REDIS_TIMEOUT_S`` per request. ``LOGIN_RATE_LIMIT``
-is the limit on ``POST /login``; the participants' write budget is mapapp/write_limits.py,
+is the limit on ``POST /login``; the participants' write budget is mapapp/security/write_limits.py,
 counted by the same limiter. ``RATELIMIT_ENABLED`` switches limiting off (the
 tests do, except where they test it; so can the benchmark). Behind a reverse proxy the
 remote address is the proxy's unless ``PROXY_FIX`` is set (mapapp/security.py).

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from mapapp.errors import NotFound, ValidationFailed
-from mapapp.schema import ROLES
+from mapapp.db.schema.accounts import ROLES
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 1024

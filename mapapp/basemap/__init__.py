@@ -10,7 +10,7 @@ from mapapp.basemap.archive import Basemap
 from mapapp.basemap.area import level_diff
 
 bp = Blueprint("basemap", __name__, url_prefix="/basemap")
-# The renderer of vector basemaps (npm protomaps-leaflet, served by mapapp/vendor.py).
+# The renderer of vector basemaps (npm protomaps-leaflet, served by mapapp/assets/vendor.py).
 RENDERER_SCRIPT = "protomaps-leaflet.js"
 
 

@@ -7,7 +7,7 @@ from mapapp.basemap import basemap_client_config
 from mapapp.db import db
 from mapapp.capture.front_door import front_door_walks
 from mapapp.i18n import tile_attribution
-from mapapp.participants import issue_cookie
+from mapapp.findings.participants import issue_cookie
 
 bp = Blueprint("capture", __name__)
 

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp import findings, walks
+from mapapp.findings import store as findings
+from mapapp.walks import listing as walks
 from mapapp.auth import users
 
 NAMESPACE = uuid.UUID("6f1c3a52-5d7e-4b8e-9a41-2f0d7c9b1e11")

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 
 from mapapp.errors import ValidationFailed
 from mapapp.exports.selection import SRIDS, WHATS, Selection
-from mapapp.finding_filters import options_as_args, read_filter
+from mapapp.findings.filters import options_as_args, read_filter
 
 TRUE = ("1", "true", "yes", "on", "ja")
 

@@ -38,9 +38,10 @@ Besides the rows: :func:`answer_rows_sql` (one row per answer to a category ques
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from mapapp import finding_filters
+from mapapp.findings import filters as finding_filters
 from mapapp.db import tune_for_bulk_reads
-from mapapp.finding_filters import FindingFilter
+from mapapp.findings.filters import FindingFilter
+from mapapp.moderation.visibility import photo_is_public_sql
 from mapapp.statuses import LABELS as STATUS_LABELS
 
 WHATS = ("findings", "concerns", "both")
@@ -92,12 +93,15 @@ def _geometry_columns(alias: str, srid: int) -> str:
 
 
 def _photos(selection: Selection, finding_id: str) -> str:
+    """The finding's photos: all of them for the team and the city; without free text (a public
+    release) only those the public may see (mapapp/moderation/visibility.py)."""
     if not selection.include_photos:
         return "NULL::json"
+    public = "" if selection.include_text else f" AND {photo_is_public_sql('p')}"
     return (
         "(SELECT COALESCE(json_agg(json_build_object('id', p.id, 'sha256', p.stored_sha256, "
         "'width', p.width, 'height', p.height, 'position', p.position) ORDER BY p.position, p.created_at), "
-        f"'[]'::json) FROM photos p WHERE p.finding_id = {finding_id})"
+        f"'[]'::json) FROM photos p WHERE p.finding_id = {finding_id}{public})"
     )
 
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from mapapp.participants import NICKNAME_MAX
+from mapapp.findings.participants import NICKNAME_MAX
 
 
 class JoinForm(FlaskForm):

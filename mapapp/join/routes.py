@@ -9,8 +9,8 @@ from mapapp.errors import NotFound
 from mapapp.join import bp, join_url, known_participant, walk_client_config
 from mapapp.join.forms import JoinForm
 from mapapp.join.qr import qr_svg
-from mapapp.organiser.walks import walk_detail
-from mapapp.participants import current_participant_id, ensure_participant, issue_cookie
+from mapapp.walks.editing import walk_detail
+from mapapp.findings.participants import current_participant_id, ensure_participant, issue_cookie
 
 
 class UnknownWalk(Exception):

@@ -14,7 +14,7 @@ from typing import Callable
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from mapapp.js_strings import N_
+from mapapp.statuses import N_
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"

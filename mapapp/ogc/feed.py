@@ -24,7 +24,7 @@ MAX_BASE_URLS = 8
 def _catalogue(lang: str):
     from babel.support import NullTranslations, Translations
 
-    from mapapp.i18n_cli import TRANSLATIONS_DIR
+    from mapapp.i18n.cli import TRANSLATIONS_DIR
 
     if lang == "de":  # the msgids are German
         return NullTranslations()

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from mapapp.cli_helpers import actor_option, list_command, refused
+from mapapp.cli.helpers import actor_option, list_command, refused
 
 apikeys = AppGroup("apikeys", help="API keys of Open311 clients (POST /open311/v2/requests).")
 

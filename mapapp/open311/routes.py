@@ -9,7 +9,7 @@ from mapapp.db import db, read_one, read_session
 from mapapp.errors import DomainError
 from mapapp.open311 import apikeys, bp, service_requests, services, submit, xmlout
 from mapapp.public_urls import public_root, public_url
-from mapapp.write_limits import too_many_writes_message
+from mapapp.security.write_limits import too_many_writes_message
 
 FMT = "<any(json, xml):fmt>"
 MEDIA_TYPES = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
@@ -38,7 +38,7 @@ def domain_error(err: DomainError):
 
 @bp.errorhandler(429)
 def too_many_writes(_err):
-    """The write budget (mapapp/write_limits.py) is spent: the GeoReport error list."""
+    """The write budget (mapapp/security/write_limits.py) is spent: the GeoReport error list."""
     return error_answer(429, too_many_writes_message())
 
 

@@ -17,30 +17,34 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp import finding_filters
+from mapapp.findings import filters as finding_filters
 from mapapp.config import LOCAL_ZONE
 from mapapp.errors import BadRequest, NotFound
-from mapapp.finding_filters import FindingFilter
+from mapapp.moderation.visibility import photo_is_public_sql, public_column_sql, public_text_sql
+from mapapp.findings.filters import FindingFilter
 from mapapp.statuses import CLOSED_STATUSES, OPEN_STATUSES
 
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
 
-ROWS_SQL = """
+# A finding's free text (description, the client's address and media URL) and its photos only
+# as the public may see them (mapapp/moderation/visibility.py); a concern's text is the team's.
+ROWS_SQL = f"""
 WITH items AS (
     SELECT k.id, k.status, k.category_slug, COALESCE(k.summary, k.title) AS description,
            k.geom, k.ortsteil_id, k.stadtbezirk_id, k.created_at, k.updated_at,
            k.public_message AS status_notes,
            (SELECT p.stored_sha256 FROM photos p JOIN findings pf ON pf.id = p.finding_id
-            WHERE pf.concern_id = k.id ORDER BY pf.created_at, p.position, p.created_at LIMIT 1) AS photo,
+            WHERE pf.concern_id = k.id AND {photo_is_public_sql('p')}
+            ORDER BY pf.created_at, p.position, p.created_at LIMIT 1) AS photo,
            NULL AS address_string, NULL AS media_url
     FROM concerns k
     UNION ALL
-    SELECT f.id, f.status, f.category_slug, f.description, ST_PointOnSurface(f.geom),
+    SELECT f.id, f.status, f.category_slug, {public_text_sql('f')}, ST_PointOnSurface(f.geom),
            f.ortsteil_id, f.stadtbezirk_id, f.created_at, f.updated_at, NULL,
-           (SELECT p.stored_sha256 FROM photos p WHERE p.finding_id = f.id
+           (SELECT p.stored_sha256 FROM photos p WHERE p.finding_id = f.id AND {photo_is_public_sql('p')}
             ORDER BY p.position, p.created_at LIMIT 1),
-           f.address_string, f.media_url
+           {public_column_sql('address_string', 'f')}, {public_column_sql('media_url', 'f')}
     FROM findings f WHERE f.concern_id IS NULL
 )
 SELECT i.id, i.status, i.status_notes, i.category_slug, c.label_de, c.label_en, i.description,
@@ -50,7 +54,7 @@ FROM items i
 JOIN categories c ON c.slug = i.category_slug
 LEFT JOIN districts o ON o.id = i.ortsteil_id
 LEFT JOIN districts s ON s.id = i.stadtbezirk_id
-WHERE {where}
+WHERE {{where}}
 ORDER BY i.created_at DESC, i.id
 LIMIT :limit
 """
@@ -72,7 +76,7 @@ def parse_datetime(value: str | None, name: str, *, end: bool = False) -> dateti
     """Read an ISO 8601 / W3C datetime (or date); a value without offset is Duisburg local time.
 
     A date alone is a whole Duisburg day, as in every other filter of findings
-    (mapapp/finding_filters.py): as ``end`` it reaches to the last moment of that day.
+    (mapapp/findings/filters.py): as ``end`` it reaches to the last moment of that day.
     """
     if not value:
         return None

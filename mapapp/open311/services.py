@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp import attributes
+from mapapp.findings import attributes
 from mapapp.errors import NotFound
 
 JURISDICTION = "duisburg.de"

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp import attributes, findings
+from mapapp.findings import attributes, store as findings
 from mapapp.errors import BadRequest, ValidationFailed
 
 ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mapapp import categories
+from mapapp.findings import categories
 from mapapp.auth import organiser_required, users
 from mapapp.auth.forms import PASSWORD_HINT, password_message
 from mapapp.db import db

@@ -1,6 +1,6 @@
 """``/organiser/exports/jobs/<id>``: a background export's page, its progress as JSON, its file.
 
-The page shows a ``<progress>`` bar that static/js/export-job.js keeps up to date from the
+The page shows a ``<progress>`` bar that static/js/organiser/export-job.js keeps up to date from the
 JSON; the download appears when the job is done. Organisers only.
 """
 from flask import Response, abort, current_app, jsonify, render_template, send_file, url_for

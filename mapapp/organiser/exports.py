@@ -7,14 +7,15 @@ from flask import Response, current_app, redirect, render_template, request, url
 from flask_login import current_user
 from flask_babel import gettext as _
 
-from mapapp import categories
+from mapapp.findings import categories
 from mapapp.auth import organiser_required
 from mapapp.db import db
 from mapapp.errors import ValidationFailed
 from mapapp.exports import export_filename, load_formats
 from mapapp.exports.params import flag, parse_selection
 from mapapp.statuses import CONCERN_STATUSES
-from mapapp.organiser import bp, queries
+from mapapp.organiser import bp
+from mapapp.walks import queries
 
 
 # Formats made as a background job with a progress page; the others stream straight to the browser.

@@ -15,7 +15,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from mapapp.config import LOCAL_ZONE
 from mapapp.errors import ValidationFailed
 from mapapp.i18n import category_label
-from mapapp.organiser.walks import DESCRIPTION_MAX, MEETING_POINT_NAME_MAX, OUTSIDE, TITLE_MAX, TOPIC_MAX, WalkData
+from mapapp.walks.editing import (
+    DESCRIPTION_MAX,
+    MEETING_POINT_NAME_MAX,
+    OUTSIDE,
+    TITLE_MAX,
+    TOPIC_MAX,
+    WalkData,
+)
 
 
 # Domain field → form field that shows the error.

@@ -4,17 +4,18 @@ import uuid
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from mapapp import categories
+from mapapp.findings import categories
 from mapapp.auth import organiser_required
 from mapapp.db import db
 from mapapp.errors import NotFound, ValidationFailed
 from mapapp.join import join_url
-from mapapp.organiser import bp, queries, walks
+from mapapp.organiser import bp
+from mapapp.walks import queries, editing as walks
 from mapapp.organiser.forms import WalkForm
 
 
 def editor_config() -> dict:
-    """What static/js/walk-editor.js needs: tiles and view (as on the map page), districts URL."""
+    """What static/js/organiser/walk-editor.js needs: tiles and view (as on the map page), districts URL."""
     from mapapp.capture import client_config
 
     config = client_config()

@@ -2,8 +2,8 @@
 
 The upload is decoded by its content (never its name), limited in bytes and pixels
 before any pixel is decoded, turned upright by its EXIF orientation, converted to
-sRGB and re-encoded as a web-size copy and a thumbnail. The re-encoded files carry
-no metadata at all: phone photos hold the place, time and device, and a participant
+sRGB, its faces and number plates blurred (:mod:`mapapp.photos.blur`), and re-encoded
+as a web-size copy and a thumbnail. The re-encoded files carry no metadata at all: phone photos hold the place, time and device, and a participant
 only meant to share the picture. ``read_gps`` reads the place from the original
 bytes for callers that want it. No Flask here.
 """
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from mapapp.errors import ValidationFailed
+from mapapp.photos import blur
 
 try:
     from pillow_heif import register_heif_opener
@@ -68,7 +69,11 @@ def too_large(max_bytes: int) -> str:
 
 @dataclass(frozen=True)
 class Processed:
-    """The two JPEGs to store; ``sha256`` is the web copy's hash (its storage name)."""
+    """The two blurred JPEGs to store; ``sha256`` is the web copy's hash (its storage name).
+
+    ``regions`` are the boxes blurred; ``original`` is the unblurred web-size JPEG, only when
+    asked to keep it (never served, only re-blurred from), with its hash ``original_sha256``.
+    """
 
     web: bytes
     thumb: bytes
@@ -76,6 +81,24 @@ class Processed:
     height: int
     sha256: str
     gps: tuple[float, float] | None
+    regions: tuple = ()
+    original: bytes | None = None
+    original_sha256: str | None = None
+
+
+def renditions(upright: Image.Image, regions) -> tuple[bytes, bytes, str]:
+    """The web copy and thumbnail of a web-size image with ``regions`` blurred, and the web copy's hash."""
+    web = blur.apply(upright, list(regions))
+    thumb = web.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    web_bytes = _jpeg(web)
+    return web_bytes, _jpeg(thumb), hashlib.sha256(web_bytes).hexdigest()
+
+
+def decode_stored(data: bytes) -> Image.Image:
+    """A stored JPEG of ours (web copy or original) as an RGB image."""
+    with Image.open(io.BytesIO(data), formats=("JPEG",)) as image:
+        return image.convert("RGB")
 
 
 def display_name(filename: str | None) -> str:
@@ -88,8 +111,8 @@ def display_name(filename: str | None) -> str:
 
 
 def process(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES,
-            max_pixels: int = MAX_PIXELS) -> Processed:
-    """Decode ``data`` and return its web-size and thumbnail JPEGs, free of metadata.
+            max_pixels: int = MAX_PIXELS, keep_original: bool = False) -> Processed:
+    """Decode ``data`` and return its web-size and thumbnail JPEGs, blurred and free of metadata.
 
     Raises ``PhotoRefused`` (``PhotoTooLarge`` for too many bytes) naming ``filename``.
     """
@@ -108,11 +131,12 @@ def process(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES,
         raise PhotoRefused(filename, "is damaged or incomplete") from None
     web = _to_srgb(upright)
     web.thumbnail((WEB_SIDE, WEB_SIDE), Image.Resampling.LANCZOS)
-    thumb = web.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
-    web_bytes = _jpeg(web)
-    return Processed(web=web_bytes, thumb=_jpeg(thumb), width=web.width, height=web.height,
-                     sha256=hashlib.sha256(web_bytes).hexdigest(), gps=gps)
+    regions = tuple(blur.detect(web))
+    web_bytes, thumb_bytes, sha256 = renditions(web, regions)
+    original = _jpeg(web) if keep_original else None
+    return Processed(web=web_bytes, thumb=thumb_bytes, width=web.width, height=web.height, sha256=sha256,
+                     gps=gps, regions=regions, original=original,
+                     original_sha256=hashlib.sha256(original).hexdigest() if original else None)
 
 
 def read_gps(data: bytes) -> tuple[float, float] | None:

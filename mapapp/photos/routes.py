@@ -7,11 +7,14 @@ import re
 from urllib.parse import unquote
 
 from flask import abort, current_app, jsonify, request, send_file
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from mapapp.db import db
 from mapapp.errors import ValidationFailed
-from mapapp.participants import current_participant_id
+from mapapp.findings.participants import current_participant_id
+from mapapp.moderation import settings as moderation_settings
+from mapapp.moderation.access import PUBLIC, photo_file_access
 from mapapp.photos import bp, service
 from mapapp.photos.processing import MB, PhotoRefused, megabytes, too_large
 from mapapp.photos.storage import KINDS, LocalStorage, current_storage, photo_key
@@ -20,6 +23,7 @@ SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 STORED_SHA256 = re.compile(r"[0-9a-f]{64}")
 MULTIPART_SLACK = MB  # multipart framing and headers around the files
 ONE_YEAR = 365 * 24 * 3600
+HIDE_WITHIN = 3600  # seconds a shared cache may keep a public photo while moderation is on
 PUT_ENDPOINT, POST_ENDPOINT = "photos.put_photo", "photos.post_photos"
 
 
@@ -30,6 +34,11 @@ def limits() -> service.Limits:
         max_pixels=config.get("PHOTO_MAX_PIXELS", default.max_pixels),
         per_finding=config.get("PHOTOS_PER_FINDING", default.per_finding),
     )
+
+
+def keep_originals() -> bool:
+    """Whether to keep each photo's unblurred original (``KEEP_UNBLURRED_ORIGINALS``)."""
+    return bool(current_app.config.get("KEEP_UNBLURRED_ORIGINALS"))
 
 
 def body_limit(endpoint: str | None) -> int | None:
@@ -87,7 +96,8 @@ def put_photo(finding_id, sha256):
     lim = limits()
     filename = unquote(request.headers.get("X-Filename", ""), errors="replace") or "photo"
     data = request.get_data(cache=False)
-    photo, created = service.add_photo(db.session, current_storage(), finding_id, data, filename, sha256, lim)
+    photo, created = service.add_photo(db.session, current_storage(), finding_id, data, filename, sha256, lim,
+                                       keep_original=keep_originals())
     return jsonify(photo), 201 if created else 200
 
 
@@ -104,7 +114,7 @@ def post_photos(finding_id):
         data = upload.stream.read(lim.max_bytes + 1)
         try:
             photo, created = service.add_photo(db.session, current_storage(), finding_id, data,
-                                               upload.filename or "photo", None, lim)
+                                               upload.filename or "photo", None, lim, keep_originals())
         except PhotoRefused as refused:
             problems.append(refused.message)
             continue
@@ -120,7 +130,7 @@ def post_photos(finding_id):
 
 @bp.get("/api/findings/<uuid:finding_id>/photos")
 def list_photos(finding_id):
-    return jsonify(photos=service.list_photos(db.session, finding_id))
+    return jsonify(photos=service.list_photos(db.session, finding_id, viewer=current_participant_id()))
 
 
 @bp.delete("/api/findings/<uuid:finding_id>/photos/<uuid:photo_id>")
@@ -136,7 +146,8 @@ def photo_file(stored_sha256, kind):
     if kind not in KINDS or not STORED_SHA256.fullmatch(stored_sha256):
         abort(404)
     key, store = photo_key(stored_sha256, kind), current_storage()
-    if not store.exists(key):
+    access = photo_file_access(db.session, stored_sha256, current_participant_id(), current_user)
+    if access is None or not store.exists(key):
         abort(404)
     try:
         source = store.path(key) if isinstance(store, LocalStorage) else store.open(key)
@@ -144,7 +155,23 @@ def photo_file(stored_sha256, kind):
                              conditional=True)
     except FileNotFoundError:
         abort(404)
-    response.cache_control.public = True
-    response.cache_control.immutable = True
+    cache_for(response, access)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def cache_for(response, access: str) -> None:
+    """Without moderation a photo's URL names its content, so caches may keep it for good. With
+    moderation a team may hide it later: shared caches keep a public photo for an hour at most,
+    and one only its sender or the team may see is kept by no shared cache."""
+    if access != PUBLIC:
+        response.cache_control.no_cache = True
+        response.cache_control.private = True
+        response.cache_control.max_age = 0
+        response.vary.add("Cookie")
+        return
+    response.cache_control.public = True
+    if moderation_settings.current_mode() == "off":
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = HIDE_WITHIN

@@ -6,13 +6,17 @@ sha256 of its uploaded bytes: adding the same bytes to the same finding again re
 the stored photo (``created`` False). Adds and deletes of one finding take its row
 lock, so the five-photo limit and the positions hold under concurrent requests.
 Stored files are named by the hash of the web copy; a delete removes them once no
-photo refers to them any more (an advisory lock keeps that from racing an add).
+photo refers to them any more (an advisory lock keeps that from racing an add). The
+stored copies are blurred (faces, plates; see :mod:`mapapp.photos.blur`) and the regions
+kept in ``blur_regions``; the unblurred original is stored (under ``original_sha256``)
+only when asked to keep it, and goes with the last photo that refers to it.
 A photo added to or removed from a finding a team has grouped into a concern is recorded on
 that concern's trail, in the same transaction, like every other change by its participant.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -21,10 +25,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mapapp.errors import Forbidden, NotFound, ValidationFailed
+from mapapp.moderation.settings import initial_state
+from mapapp.moderation.visibility import photo_for_viewer_sql
 from mapapp.photos import processing
 from mapapp.photos.processing import PhotoRefused
-from mapapp.photos.storage import KINDS, Storage, photo_key
-from mapapp.review.concerns import note_participant_edit
+from mapapp.photos.storage import KINDS, ORIGINAL, Storage, photo_key
+from mapapp.review.concerns.trail import note_participant_edit
 
 PHOTO_JSON = """json_build_object(
     'id', p.id, 'finding_id', p.finding_id, 'sha256', p.sha256,
@@ -55,8 +61,9 @@ def require_owner(session: Session, finding_id: uuid.UUID, participant_id: uuid.
 
 
 def add_photo(session: Session, storage: Storage, finding_id: uuid.UUID, data: bytes, filename: str,
-              declared_sha256: str | None = None, limits: Limits = Limits()) -> tuple[dict, bool]:
-    """Store one photo of a finding; return its record and whether it is new.
+              declared_sha256: str | None = None, limits: Limits = Limits(),
+              keep_original: bool = False) -> tuple[dict, bool]:
+    """Store one photo of a finding, blurred; return its record and whether it is new.
 
     Raises ValidationFailed naming ``sha256`` when the bytes do not hash to
     ``declared_sha256`` (a cut-off upload), PhotoRefused naming the file when it is
@@ -71,7 +78,8 @@ def add_photo(session: Session, storage: Storage, finding_id: uuid.UUID, data: b
         return existing, False
     _check_room(session, finding_id, filename, limits.per_finding)
     session.rollback()  # hold no transaction open while decoding
-    processed = processing.process(data, filename, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
+    processed = processing.process(data, filename, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels,
+                                   keep_original=keep_original)
     try:
         finding = _lock_finding(session, finding_id)
         existing = _photo(session, finding_id, sha256)
@@ -79,17 +87,23 @@ def add_photo(session: Session, storage: Storage, finding_id: uuid.UUID, data: b
             session.commit()
             return existing, False
         _check_room(session, finding_id, filename, limits.per_finding)
-        _lock_stored(session, processed.sha256)
+        lock_stored(session, processed.sha256)
         storage.put(photo_key(processed.sha256, "web"), processed.web)
         storage.put(photo_key(processed.sha256, "thumb"), processed.thumb)
+        if processed.original is not None:
+            lock_stored(session, processed.original_sha256)
+            storage.put(photo_key(processed.original_sha256, ORIGINAL), processed.original)
         inserted = session.execute(text("""
-            INSERT INTO photos (id, finding_id, sha256, stored_sha256, width, height, position)
-            SELECT :id, :finding_id, :sha256, :stored, :width, :height, COALESCE(max(position) + 1, 0)
+            INSERT INTO photos (id, finding_id, sha256, stored_sha256, width, height, position, moderation,
+                                blur_regions, original_sha256)
+            SELECT :id, :finding_id, :sha256, :stored, :width, :height, COALESCE(max(position) + 1, 0),
+                   :photo_state, CAST(:regions AS jsonb), :original
             FROM photos WHERE finding_id = :finding_id
             ON CONFLICT (finding_id, sha256) DO NOTHING
             RETURNING id"""), {
             "id": uuid.uuid4(), "finding_id": finding_id, "sha256": sha256, "stored": processed.sha256,
-            "width": processed.width, "height": processed.height,
+            "width": processed.width, "height": processed.height, "photo_state": initial_state(),
+            "regions": json.dumps(list(processed.regions)), "original": processed.original_sha256,
         }).first()
         if inserted is not None:
             note_participant_edit(session, finding_id, finding.concern_id, ["photos"], finding.category_slug)
@@ -100,12 +114,13 @@ def add_photo(session: Session, storage: Storage, finding_id: uuid.UUID, data: b
     return _photo(session, finding_id, sha256), inserted is not None
 
 
-def list_photos(session: Session, finding_id: uuid.UUID) -> list[dict]:
-    """Return the finding's photos in order; NotFound for an unknown finding."""
+def list_photos(session: Session, finding_id: uuid.UUID, viewer: uuid.UUID | None = None) -> list[dict]:
+    """Return the finding's photos the public may see (all of them to ``viewer`` when it sent the
+    finding), in order; NotFound for an unknown finding."""
     row = session.execute(text(f"""
         SELECT (SELECT COALESCE(json_agg({PHOTO_JSON} ORDER BY p.position), '[]'::json)
-                FROM photos p WHERE p.finding_id = f.id)
-        FROM findings f WHERE f.id = :id"""), {"id": finding_id}).first()
+                FROM photos p WHERE p.finding_id = f.id AND {photo_for_viewer_sql('p', 'f')})
+        FROM findings f WHERE f.id = :id"""), {"id": finding_id, "viewer": viewer}).first()
     if row is None:
         raise NotFound(f"no finding with id {finding_id}")
     return row[0]
@@ -117,7 +132,7 @@ def delete_photo(session: Session, storage: Storage, finding_id: uuid.UUID, phot
         finding = _lock_finding(session, finding_id)
         row = session.execute(text("""
             DELETE FROM photos WHERE id = :id AND finding_id = :finding_id
-            RETURNING position, stored_sha256"""), {"id": photo_id, "finding_id": finding_id}).first()
+            RETURNING position, stored_sha256, original_sha256"""), {"id": photo_id, "finding_id": finding_id}).first()
         if row is None:
             raise NotFound(f"no photo with id {photo_id} on this finding")
         session.execute(text("""
@@ -130,16 +145,20 @@ def delete_photo(session: Session, storage: Storage, finding_id: uuid.UUID, phot
         session.rollback()
         raise
     remove_unreferenced(session, storage, row.stored_sha256)
+    if row.original_sha256:
+        remove_unreferenced(session, storage, row.original_sha256)
 
 
 def remove_unreferenced(session: Session, storage: Storage, stored_sha256: str) -> bool:
-    """Delete the files of ``stored_sha256`` unless a photo still uses them; True if deleted."""
+    """Delete the files of ``stored_sha256`` (copies or an original) unless a photo still uses
+    them; True if deleted."""
     try:
-        _lock_stored(session, stored_sha256)
-        used = session.execute(text("SELECT EXISTS (SELECT 1 FROM photos WHERE stored_sha256 = :h)"),
-                               {"h": stored_sha256}).scalar()
+        lock_stored(session, stored_sha256)
+        used = session.execute(text("""
+            SELECT EXISTS (SELECT 1 FROM photos WHERE stored_sha256 = :h OR original_sha256 = :h)"""),
+            {"h": stored_sha256}).scalar()
         if not used:
-            for kind in KINDS:
+            for kind in (*KINDS, ORIGINAL):
                 storage.delete(photo_key(stored_sha256, kind))
         session.commit()
     except BaseException:
@@ -177,7 +196,7 @@ def _lock_finding(session: Session, finding_id: uuid.UUID):
     return found
 
 
-def _lock_stored(session: Session, stored_sha256: str) -> None:
+def lock_stored(session: Session, stored_sha256: str) -> None:
     """Serialise writing and removing the files of one stored hash until commit."""
     session.execute(text("SELECT pg_advisory_xact_lock(CAST(:ns AS integer), CAST(:key AS integer))"),
                     {"ns": LOCK_NAMESPACE, "key": int(stored_sha256[:7], 16)})

@@ -17,13 +17,15 @@ from flask import Flask, current_app
 
 from mapapp.config import var_dir
 
-KINDS = ("web", "thumb")
+KINDS = ("web", "thumb")  # the renditions served (blurred)
+# The unblurred original, kept only with KEEP_UNBLURRED_ORIGINALS: stored, never served or exported.
+ORIGINAL = "original"
 KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}_[a-z]+\.jpg$")
 
 
 def photo_key(sha256: str, kind: str) -> str:
-    """Return the storage key of one rendition (``web`` or ``thumb``) of a stored photo."""
-    if kind not in KINDS:
+    """Return the storage key of one rendition (``web``, ``thumb`` or ``original``) of a stored photo."""
+    if kind not in KINDS and kind != ORIGINAL:
         raise ValueError(f"unknown photo kind {kind!r}")
     return f"{sha256[:2]}/{sha256}_{kind}.jpg"
 

@@ -36,7 +36,7 @@ def _exifr_dir() -> Path:
 
 @bp.get("/sw.js")
 def service_worker():
-    from mapapp.vendor import markercluster_dir
+    from mapapp.assets.vendor import markercluster_dir
 
     static_dir, leaflet_dir, exifr_dir = Path(current_app.static_folder), _leaflet_dir(), _exifr_dir()
     cluster_dir = markercluster_dir()

@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 # Folders and files under static/ that belong to the shell (relative to static/).
-SHELL_GLOBS = ("js/*.js", "css/*.css", "icons/*.png", "icons/*.svg", "favicon.svg")
-# The worker's own source lives in static/js but is served at /sw.js and never cached.
+SHELL_GLOBS = ("js/*.js", "js/*/*.js", "css/*.css", "icons/*.png", "icons/*.svg", "favicon.svg")
+# Scripts sit in static/js/<page>/; the worker's own source, static/js/sw.js, is served at /sw.js, never cached.
 WORKER_SOURCE = "js/sw.js"
-VENDOR_LEAFLET = ("leaflet.js", "leaflet.css")
+VENDOR_LEAFLET = ("leaflet-src.esm.js", "leaflet.css")  # the ES module static/js/shared/leaflet.js imports
 EXIFR_BUILDS = ("lite.esm.js",)  # as named in templates/walk_map.html (#mapapp-assets)
-MARKERCLUSTER_FILES = ("leaflet.markercluster.js", "MarkerCluster.css")  # as in templates/map_base.html
+MARKERCLUSTER_FILES = ("leaflet.markercluster.js", "MarkerCluster.css")  # static/js/shared/markercluster.js
 CONFIG_LINE = re.compile(r"^const CONFIG = .*;$", re.MULTILINE)
 
 

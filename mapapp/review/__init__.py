@@ -8,6 +8,6 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__)
 
-from mapapp.review import concern_pages, concern_routes  # noqa: E402,F401
-from mapapp.review import cluster_routes  # noqa: E402,F401
-from mapapp.review import dashboard_routes  # noqa: E402,F401
+from mapapp.review.concerns import pages as concern_pages, routes as concern_routes  # noqa: E402,F401
+from mapapp.review.clusters import routes as cluster_routes  # noqa: E402,F401
+from mapapp.review.dashboard import routes as dashboard_routes  # noqa: E402,F401

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from mapapp.cli_helpers import account_named, list_command, refused
+from mapapp.cli.helpers import account_named, list_command, refused
 
 teams = AppGroup("teams", help="Teams that review the findings of their categories.")
 

@@ -29,7 +29,7 @@ class Member:
 
 @dataclass(frozen=True)
 class TeamSummary:
-    """A team as the pages show it: its categories and members (the table is ``schema.Team``)."""
+    """A team as the pages show it: its categories and members (the table is ``mapapp.db.schema.review.Team``)."""
 
     id: int
     name: str

@@ -20,7 +20,7 @@ down_revision = '0006'
 branch_labels = None
 depends_on = None
 
-# The same formulas as mapapp/viewport.py (ANCHOR, MERC_X, MERC_Y, BASE_CELL_M, HALF_WORLD).
+# The same formulas as mapapp/mapdata/viewport.py (ANCHOR, MERC_X, MERC_Y, BASE_CELL_M, HALF_WORLD).
 FUNCTIONS = """
 CREATE FUNCTION finding_cell_key(g geometry, OUT cx integer, OUT cy integer, OUT x float8, OUT y float8)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

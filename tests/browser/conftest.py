@@ -93,3 +93,25 @@ def desktop(browser, live_server, request):
     """A desktop-sized page (1280x900) for organisers and teams."""
     with checked_page(browser, request, viewport={"width": 1280, "height": 900}, base_url=live_server) as page:
         yield page
+
+
+@pytest.fixture(params=["de", "ar"])
+def phone_de_ar(browser, live_server, request):
+    """A small phone's page (360×640) in German, then in Arabic (right to left); ``page.lang`` says which."""
+    with checked_page(browser, request, viewport={"width": 360, "height": 640}, device_scale_factor=2,
+                      is_mobile=True, has_touch=True, base_url=live_server) as page:
+        page.lang = request.param
+        yield page
+
+
+def boxes(page, selector):
+    """The viewport boxes ({left, top, right, bottom}) of the shown elements matching ``selector``."""
+    return page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+      .map((node) => node.getBoundingClientRect())
+      .filter((r) => r.width > 0 && r.height > 0)
+      .map((r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom}))""", selector)
+
+
+def intersect(a, b):
+    """Whether two boxes from ``boxes`` overlap."""
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]

@@ -1,19 +1,12 @@
 """axe-core finds no serious or critical violation on the walk pages a participant uses."""
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import text
 
+from tests.browser.phones import serious_violations
 from tests.factories import make_walk
 
 pytestmark = pytest.mark.browser
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    found = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    return found, results
 
 
 @pytest.fixture

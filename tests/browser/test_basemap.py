@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from tests.basemap.archive import basemap, basemap_file  # noqa: F401  (fixtures)
 from tests.browser.conftest import checked_page
-from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_walk_capture import saved_popup
+from tests.browser.phones import serious_violations
+from tests.browser.capture import saved_popup
 from tests.factories import BISMARCKPLATZ, make_walk
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import checked_page
-from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_walk_capture import (  # noqa: F401  (fixtures)
+from tests.browser.phones import serious_violations
+from tests.browser.capture import (  # noqa: F401  (fixtures)
     METRES_PER_DEGREE_LAT, damage_required, eventually, row, saved_popup, walk,
 )
 from tests.factories import BISMARCKPLATZ, make_finding

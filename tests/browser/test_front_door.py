@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from mapapp.cells import BASE_CELL_M, BASE_ZOOM, HALF_WORLD
-from tests.browser.test_accessibility import serious_violations
+from mapapp.mapdata.cells import BASE_CELL_M, BASE_ZOOM, HALF_WORLD
+from tests.browser.phones import serious_violations
 from tests.factories import make_finding, make_walk
 
 pytestmark = pytest.mark.browser

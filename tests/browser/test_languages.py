@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.test_walk_capture import to_last_step
+from tests.browser.capture import to_last_step
 
 pytestmark = pytest.mark.browser
 

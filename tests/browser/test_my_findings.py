@@ -10,15 +10,15 @@ from sqlalchemy import text
 
 from mapapp.photos.storage import LocalStorage
 from tests.browser.conftest import checked_page
-from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_walk_capture import to_last_step
+from tests.browser.phones import serious_violations
+from tests.browser.capture import north, post_finding, start_finding, to_last_step
 from tests.factories import BISMARCKPLATZ, finding_payload, make_finding, make_walk
 from tests.photos.images import jpeg, picture
 
 pytestmark = pytest.mark.browser
 
 SMALL_PHONE = {"width": 360, "height": 640}
-CALL = """([name, ...args]) => import('/static/js/outbox.js').then((box) => box[name](...args))"""
+CALL = """([name, ...args]) => import('/static/js/capture/outbox.js').then((box) => box[name](...args))"""
 
 
 @pytest.fixture
@@ -45,18 +45,6 @@ def open_walk_map(page, code, lang):
     page.locator("#join-button").click()
     page.wait_for_url(f"**/w/{code}/map")
     expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
-
-
-def north(metres):
-    return BISMARCKPLATZ[0] + metres / 111_200
-
-
-def post_finding(page, **fields) -> str:
-    """Store a finding as this browser's participant (its cookie); return its id."""
-    body = finding_payload(**fields)
-    response = page.request.post("/api/findings", data=body)
-    assert response.status == 201, response.text()
-    return body["id"]
 
 
 def group_into_concern(session, finding_id, status):
@@ -252,12 +240,7 @@ def test_edits_and_deletions_waiting_after_an_offline_reload_keep_their_pins_rig
 
 def pin_offline(page, category, description) -> str:
     """Offline, pin a finding by GPS on Bismarckplatz through the form; return its id once it waits."""
-    page.locator("#pin-button").click()
-    page.locator("#locate-button").click()
-    expect(page.locator("#accuracy-text")).to_contain_text("8")
-    page.locator("#next-button").click()
-    page.locator(f"input[name=category][value={category}]").check()
-    page.locator("#next-button").click()
+    start_finding(page, category, accuracy_m=8)
     to_last_step(page)
     page.locator("#description").fill(description)
     page.locator("#send-button").click()

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from mapapp.photos.storage import LocalStorage, photo_key
-from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_walk_capture import to_last_step
+from tests.browser.phones import serious_violations
+from tests.browser.capture import start_finding, to_last_step
 from tests.factories import BISMARCKPLATZ, finding_payload, make_walk
 from tests.photos.images import gps_exif, jpeg, picture
 
@@ -20,13 +20,13 @@ pytestmark = pytest.mark.browser
 CUT_CONNECTION = "Failed to load resource: net::ERR_CONNECTION_RESET"
 REFUSED = "Failed to load resource: the server responded with a status of 422"
 # Drive the outbox directly (as capture.js does through sync.js) and record what it reports.
-RECORD = """() => import('/static/js/outbox.js').then(({ outbox }) => {
+RECORD = """() => import('/static/js/capture/outbox.js').then(({ outbox }) => {
   window.outboxLog = [];
   for (const type of ['sent', 'rejected']) {
     outbox.addEventListener(type, (e) => window.outboxLog.push({ type, ...e.detail, feature: undefined }));
   }
 })"""
-CALL = """([name, ...args]) => import('/static/js/outbox.js').then((box) => box[name](...args))"""
+CALL = """([name, ...args]) => import('/static/js/capture/outbox.js').then((box) => box[name](...args))"""
 
 
 @pytest.fixture
@@ -84,12 +84,7 @@ def pin(page, category, colour, north_m):
     """Pin a finding with one photo through the form, standing `north_m` metres north of Bismarckplatz."""
     page.context.set_geolocation({"latitude": BISMARCKPLATZ[0] + north_m / 111_200,
                                   "longitude": BISMARCKPLATZ[1], "accuracy": 8})
-    page.locator("#pin-button").click()
-    page.locator("#locate-button").click()
-    expect(page.locator("#accuracy-text")).to_contain_text("8")
-    page.locator("#next-button").click()
-    page.locator(f"input[name=category][value={category}]").check()
-    page.locator("#next-button").click()
+    start_finding(page, category, accuracy_m=8)
     to_last_step(page)
     page.locator("#photo-gallery-input").set_input_files(files=[phone_photo(colour)])
     expect(page.locator("#photo-list li")).to_have_count(1)

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_walk_capture import (
+from tests.browser.phones import serious_violations
+from tests.browser.capture import (
     eventually, file_payload, open_walk_map, rows, saved_popup, start_finding, to_last_step,
 )
 from tests.factories import finding_payload, make_walk
@@ -34,10 +34,10 @@ document.addEventListener('DOMContentLoaded', () => {
 });
 """
 SAID = "(id) => window.__said[id]"
-OUTBOX = """([name, ...args]) => import('/static/js/outbox.js').then((box) => box[name](...args))"""
+OUTBOX = """([name, ...args]) => import('/static/js/capture/outbox.js').then((box) => box[name](...args))"""
 # Queue a finding with one photo as the page does, the photo's bytes exactly as given (no shrinking).
 SUBMIT_UNSHRUNK = """async ([payload, b64, name]) => {
-  const box = await import('/static/js/outbox.js');
+  const box = await import('/static/js/capture/outbox.js');
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   await box.submitFinding(payload, [{ blob: new Blob([bytes], { type: 'image/jpeg' }), name }]);
 }"""

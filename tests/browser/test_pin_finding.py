@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.conftest import checked_page
-from tests.browser.test_walk_capture import to_last_step
+from tests.browser.capture import to_last_step
 from tests.factories import BISMARCKPLATZ, make_finding
 
 pytestmark = pytest.mark.browser

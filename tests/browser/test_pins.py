@@ -151,3 +151,40 @@ def test_an_open_popup_survives_a_zoom_and_closes_when_its_pin_is_grouped(phone,
         settle(phone)
     expect(phone.locator(".finding-cluster")).to_have_count(1)
     expect(popup).to_have_count(0)
+
+
+# Counts the pin group's addLayer/addLayers calls: traps the assignment of L.MarkerClusterGroup
+# (markercluster's UMD build sets it on the `L` that shared/leaflet.js makes global) and wraps
+# the two methods of its prototype.
+COUNT_PIN_ADDS = """
+(() => {
+  const calls = { addLayer: 0, addLayers: 0 };
+  window.__pinAdds = calls;
+  let leaflet;
+  Object.defineProperty(window, 'L', { configurable: true, get: () => leaflet, set(value) {
+    leaflet = value;
+    let group;
+    Object.defineProperty(value, 'MarkerClusterGroup', { configurable: true, get: () => group, set(cls) {
+      group = cls;
+      for (const name of ['addLayer', 'addLayers']) {
+        const original = cls.prototype[name];
+        cls.prototype[name] = function (...args) { calls[name] += 1; return original.apply(this, args); };
+      }
+    } });
+  } });
+})();
+"""
+
+
+def test_a_walks_pins_join_their_group_in_one_batch(phone, session, walk):
+    """Issue 14: one pin at a time, the group regrouped after each and blocked the page on load."""
+    for i in range(12):
+        make_finding(session, BISMARCKPLATZ[0] + 0.001 * i, BISMARCKPLATZ[1], walk_id=walk["id"])
+    session.commit()
+    phone.add_init_script(COUNT_PIN_ADDS)
+    open_walk_map(phone, walk)
+    expect(phone.locator("body")).to_have_attribute("data-findings-loaded", "12")
+    calls = phone.evaluate("window.__pinAdds")
+    assert calls["addLayers"] >= 1 and calls["addLayer"] < 12, calls
+    # the pins are on the map, grouped or single
+    assert phone.locator(".finding-marker[data-finding-id], .finding-cluster").count() >= 1

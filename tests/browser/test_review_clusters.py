@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.factories import BISMARCKPLATZ, RHEINHAUSEN_MARKT, USER_PASSWORD, make_finding, make_user
-from tests.review.test_clusters import authored, confirm, participant, ring
+from tests.review.clusters.test_clustering import authored, confirm, participant, ring
 
 pytestmark = [pytest.mark.browser, pytest.mark.tolerate_console('status of 422')]
 
@@ -71,6 +71,27 @@ def test_a_cluster_becomes_a_concern(desktop, session, findings, csrf_enabled):
     assert sorted(grouped) == sorted(noise)
 
 
+def test_a_single_finding_is_loaded_when_opened(desktop, session, findings, csrf_enabled):
+    """The cluster answer carries a single finding's key and category only: the panel asks for the rest."""
+    make_user(session, "orga")
+    sign_in(desktop)
+    expect(desktop.locator("body")).to_have_attribute("data-clusters", "2", timeout=15000)
+    desktop.locator("#review-map path.review-finding").click()
+    panel = desktop.locator("#cluster-panel")
+    expect(panel.locator(".panel-finding")).to_have_count(1)
+    expect(desktop.locator("#panel-title")).to_contain_text("Müll")
+    expect(desktop.locator("#panel-meta")).to_contain_text("Einzelner Fund")
+    expect(desktop.locator("#panel-meta")).to_contain_text("Rheinhausen")
+    desktop.get_by_role("button", name="Als Anliegen übernehmen").click()
+    expect(desktop.locator("#adopt-title")).to_have_value(re.compile(r"Rheinhausen"))
+    desktop.get_by_role("button", name="Anliegen anlegen").click()
+    expect(desktop).to_have_url(re.compile(r"/review/concerns/[0-9a-f-]{36}$"), timeout=15000)
+    session.rollback()
+    concern_id = uuid.UUID(desktop.url.rsplit("/", 1)[1])
+    grouped = session.execute(text("SELECT category_slug FROM findings WHERE concern_id = :c"), {"c": concern_id})
+    assert grouped.scalars().all() == ["litter"]
+
+
 def test_filters_reload_and_bad_values_are_named(desktop, session, findings, csrf_enabled):
     make_user(session, "orga")
     sign_in(desktop)
@@ -95,7 +116,7 @@ def test_filters_reload_and_bad_values_are_named(desktop, session, findings, csr
 
 
 def test_no_serious_accessibility_violations(desktop, session, findings, csrf_enabled):
-    from tests.browser.test_accessibility import serious_violations
+    from tests.browser.phones import serious_violations
 
     make_user(session, "orga")
     sign_in(desktop)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from mapapp.review import concerns
+from mapapp.review.concerns import trail, workflow as concerns
 from tests.auth.helpers import PASSWORD
 from tests.factories import BISMARCKPLATZ, make_finding, make_user
 
@@ -81,7 +81,7 @@ def test_reviewer_publishes_a_message_and_sees_a_participants_change_on_the_trai
     concern = concerns.create_concern(session, title="Radweg Bismarckstraße", summary=None, category="cycle_path",
                                       finding_ids=[finding], user_id=orga.id)
     cid = uuid.UUID(concern["id"])
-    concerns.note_participant_edit(session, finding, cid, ["place", "description"], "cycle_path")
+    trail.note_participant_edit(session, finding, cid, ["place", "description"], "cycle_path")
     session.commit()
 
     desktop.goto(f"/review/concerns/{cid}")

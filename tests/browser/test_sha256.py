@@ -1,4 +1,4 @@
-"""static/js/sha256.js in Chromium: the fallback the outbox names photos with where a page on plain
+"""static/js/shared/sha256.js in Chromium: the fallback the outbox names photos with where a page on plain
 http has no crypto.subtle gives the FIPS 180-2 digests, also through sha256Hex with subtle gone."""
 import hashlib
 
@@ -19,7 +19,7 @@ BINARY = bytes(range(256)) * 5 + bytes(range(255, 118, -1))
 EDGE_LENGTHS = list(range(0, 130)) + [len(BINARY)]
 
 DIGEST_IN_PAGE = """async ([texts, binary, lengths, viaBlob]) => {
-  const { sha256Bytes, sha256Hex } = await import('/static/js/sha256.js');
+  const { sha256Bytes, sha256Hex } = await import('/static/js/shared/sha256.js');
   const digest = (bytes) => (viaBlob ? sha256Hex(new Blob([bytes])) : sha256Bytes(bytes));
   const data = Uint8Array.from(binary);
   const out = { texts: {}, binary: {} };

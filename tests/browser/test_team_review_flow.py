@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.factories import BISMARCKPLATZ, USER_PASSWORD, make_finding, make_team, make_user, make_walk
-from tests.review.test_clusters import ring
+from tests.review.clusters.test_clustering import ring
 
 pytestmark = pytest.mark.browser
 

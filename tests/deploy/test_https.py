@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from mapapp import config
 from tests.browser.conftest import CHROMIUM_ARGS, checked_page
-from tests.browser.test_walk_capture import (
+from tests.browser.capture import (
     eventually, file_payload, jpeg, open_walk_map, row, rows, saved_popup, start_finding, to_last_step,
 )
 from tests.deploy.helpers import free_port, install, read_env_file, snapshot

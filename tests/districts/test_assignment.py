@@ -4,7 +4,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from mapapp import districts
+from mapapp.districts import boundaries as districts
 from tests.factories import AFRIKA_SIEDLUNG, BISMARCKPLATZ, HAUPTBAHNHOF, RHEINHAUSEN_MARKT, make_finding
 
 # Points more than 700 m from any official Ortsteil boundary, in the Stadtbezirke whose

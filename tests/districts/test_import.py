@@ -6,8 +6,8 @@ from pyogrio import raw as ogr
 from pyproj import Transformer
 from sqlalchemy import text
 
-from mapapp import districts
-from mapapp.districts import ImportRefused
+from mapapp.districts import boundaries as districts
+from mapapp.districts.boundaries import ImportRefused
 
 TO_25832 = Transformer.from_crs(4326, 25832, always_xy=True)
 

@@ -4,10 +4,10 @@ import uuid
 
 from sqlalchemy import text
 
-from mapapp import findings
+from mapapp.findings import store as findings
 from mapapp.exports import load_formats
 from mapapp.exports.selection import Selection
-from mapapp.schema import Participant
+from mapapp.db.schema.findings import Participant
 
 NICKNAME = "Geheimname-4711"
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from mapapp import confirmations
+from mapapp.findings import confirmations
 from mapapp.photos import service
 from mapapp.photos.storage import LocalStorage, photo_key
-from mapapp.review import concerns
+from mapapp.review.concerns import workflow as concerns
 from tests.exports.helpers import make_participant
 from tests.factories import BISMARCKPLATZ, make_finding, make_user, make_walk
 from tests.photos.images import distinct_jpegs

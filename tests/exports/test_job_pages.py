@@ -37,7 +37,7 @@ def test_large_format_becomes_a_job_with_progress_and_download(app, client, sess
     job_id = JOB_URL.search(response.headers["Location"]).group(1)
     page = client.get(f"/organiser/exports/jobs/{job_id}")
     assert page.status_code == 200
-    assert "<progress" in page.text and "js/export-job.js" in page.text and "<script>" not in page.text
+    assert "<progress" in page.text and "js/organiser/export-job.js" in page.text and "<script>" not in page.text
     app.extensions["export_jobs"].wait(timeout=120)
     status = client.get(f"/organiser/exports/jobs/{job_id}.json")
     assert status.status_code == 200 and status.headers["Cache-Control"] == "no-store"

@@ -1,7 +1,7 @@
 """i18n fixtures: the compiled catalogues."""
 import pytest
 
-from mapapp.i18n_cli import TRANSLATIONS_DIR, compile_catalogues
+from mapapp.i18n.cli import TRANSLATIONS_DIR, compile_catalogues
 
 
 def _stale() -> bool:

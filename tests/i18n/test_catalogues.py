@@ -1,23 +1,21 @@
 """The catalogues: they compile, and they cover the scripts' texts and the database labels."""
+import re
+from pathlib import Path
+
 import pytest
 from babel.messages.mofile import read_mo
 from sqlalchemy import text
 
 from mapapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from mapapp.i18n_cli import TRANSLATIONS_DIR, compile_catalogues, extract_messages
-from mapapp.i18n_labels import LABELS
-from mapapp.js_strings import JS_STRINGS
-from tests.i18n.jsparse import read_strings
+from mapapp.i18n.cli import TRANSLATIONS_DIR, compile_catalogues, extract_messages
+from mapapp.i18n.labels import LABELS
+from mapapp.i18n.js_strings import JS_STRINGS
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
 SETTINGS = {"lang", "locale", "timeZone", "dir"}
-
-
-def key_paths(tree: dict, prefix: str = "") -> set[str]:
-    paths = set()
-    for key, value in tree.items():
-        paths |= key_paths(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key}
-    return paths
+STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
+# STRINGS.a.b.c as the scripts write it (an index like STRINGS.errors[code] ends the path).
+TEXT_PATH = re.compile(r"\bSTRINGS((?:\.[A-Za-z_]\w*)+)")
 
 
 def test_compile_command_writes_a_catalogue_per_language(app, tmp_path):
@@ -47,22 +45,28 @@ def test_built_catalogues_exist():
         assert (TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.mo").exists(), lang
 
 
-def test_strings_js_and_python_list_the_same_keys():
-    in_js = key_paths(read_strings()) - SETTINGS
-    assert in_js == key_paths(JS_STRINGS), "static/js/strings.js and mapapp/js_strings.py differ"
+def test_every_text_a_script_reads_is_in_the_catalogue():
+    """The scripts read STRINGS.<path> from the texts the server renders (static/js/shared/strings.js)."""
+    read = set()
+    for script in STATIC_JS.rglob("*.js"):
+        read |= set(TEXT_PATH.findall(script.read_text("utf-8")))
+    assert len(read) > 100  # the pattern still finds what the scripts read
+    missing = []
+    for path in read:
+        node = JS_STRINGS
+        for key in path[1:].split("."):
+            if isinstance(node, str) or (node is JS_STRINGS and key in SETTINGS):
+                break  # a string's own method (e.g. .replace), or a setting js_strings() adds
+            if key not in node:
+                missing.append(path)
+                break
+            node = node[key]
+    assert missing == [], "add these to mapapp/i18n/js_strings.py"
 
 
-def test_fallback_texts_of_strings_js_are_the_msgids():
-    german = read_strings()
-
-    def pairs(tree, python, prefix=""):
-        for key, value in python.items():
-            if isinstance(value, dict):
-                yield from pairs(tree[key], value, f"{prefix}{key}.")
-            else:
-                yield prefix + key, tree[key], value
-
-    assert [p for p in pairs(german, JS_STRINGS) if p[1] != p[2]] == []
+def test_the_scripts_keep_no_second_copy_of_their_texts():
+    source = (STATIC_JS / "shared" / "strings.js").read_text("utf-8")
+    assert "Vergrößern" not in source and "mapapp-strings" in source
 
 
 def test_every_label_in_the_database_is_listed_for_translation(session):
@@ -71,7 +75,7 @@ def test_every_label_in_the_database_is_listed_for_translation(session):
         UNION SELECT label_de FROM category_attributes
         UNION SELECT v->>'label_de' FROM category_attributes, jsonb_array_elements("values") v
     """)).scalars())
-    assert labels - set(LABELS) == set(), "add these to mapapp/i18n_labels.py"
+    assert labels - set(LABELS) == set(), "add these to mapapp/i18n/labels.py"
 
 
 def test_extraction_finds_templates_scripts_and_labels():

@@ -4,7 +4,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from mapapp.participants import COOKIE
+from mapapp.findings.participants import COOKIE
 from tests.auth.helpers import csrf_token
 from tests.factories import make_walk
 
@@ -27,6 +27,15 @@ def test_join_page_shows_the_walk(client, walk):
     assert "Ortsbegehung Alt-Homberg" in page.text and "Alt-Homberg" in page.text
     assert "Spitzname (optional)" in page.text and "Mitmachen" in page.text
     assert 'type="email"' not in page.text
+
+
+@pytest.mark.parametrize("lang, when", [
+    ("de", "Samstag, 12. September 2026, 12:00 Uhr (Duisburger Zeit)"),
+    ("ar", "(بتوقيت دويسبورغ)"),
+])
+def test_join_page_names_the_time_zone_of_the_start(client, walk, lang, when):
+    page = client.get(f"/w/{walk['code']}?lang={lang}")
+    assert when in page.text  # 10:00 UTC is 12:00 in Duisburg's summer time
 
 
 def test_joining_sets_the_cookie_and_creates_one_participant(client, session, walk):
@@ -80,7 +89,7 @@ def test_unknown_join_code_is_404(client, path, post_status):
 
 def test_walk_client_config(app, session, walk):
     from mapapp.join import walk_client_config
-    from mapapp.organiser.walks import walk_detail
+    from mapapp.walks.editing import walk_detail
 
     with app.test_request_context("/"):
         detail = walk_detail(session, walk["id"])

@@ -3,12 +3,10 @@
 ``status_notes`` is the concern's public message, never a note of its audit trail (status
 notes, edit records); ``agency_responsible`` is the configured public name, never a team.
 """
-import uuid
-
 import pytest
 
-from mapapp.review import concerns
-from tests.factories import RHEINHAUSEN_MARKT, make_finding, make_team, make_user
+from mapapp.review.concerns import workflow as concerns
+from tests.factories import RHEINHAUSEN_MARKT, make_concern, make_finding, make_team_member
 from tests.open311.helpers import xml_root
 
 BASE = "/open311/v2"
@@ -19,17 +17,13 @@ MESSAGE = "Wir haben die Eigentümerin angeschrieben."
 
 @pytest.fixture
 def rita(session):
-    rita = make_user(session, "rita", role="team_member", display_name="Rita Rad")
-    make_team(session, TEAM, ["empty_shop"], members=[rita.id])
-    return rita
+    return make_team_member(session, TEAM, ["empty_shop"])
 
 
 @pytest.fixture
 def concern_id(session, rita):
     """A concern with internal notes: a status note and an edit record ("title, summary")."""
-    detail = concerns.create_concern(session, title="Leerstand am Platz", summary=None, category="empty_shop",
-                                     finding_ids=[make_finding(session)], user_id=rita.id)
-    cid = uuid.UUID(detail["id"])
+    cid = make_concern(session, rita.id, title="Leerstand am Platz", category="empty_shop")
     concerns.change_status(session, cid, to_status="in_review", note=NOTE, user_id=rita.id, expected_version=1)
     concerns.update_concern(session, cid, title="Leerstand Bismarckplatz", summary="Drei Läden leer",
                             user_id=rita.id, expected_version=2)

@@ -75,8 +75,10 @@ def test_requests_show_concerns_and_unmerged_findings(client, session):
     loose = make_finding(session, *RHEINHAUSEN_MARKT, category="cycle_path", description="<b>Schlagloch</b>")
     concern = make_concern(session, [merged], status="handed_over", note="An das Amt übergeben",
                            public_message="Die Stadt kümmert sich darum.")
-    session.execute(text("INSERT INTO photos (id, finding_id, sha256, stored_sha256, width, height, position) "
-                         "VALUES (gen_random_uuid(), :id, repeat('a', 64), repeat('b', 64), 800, 600, 0)"), {"id": str(loose)})
+    session.execute(text("INSERT INTO photos (id, finding_id, sha256, stored_sha256, width, height, position, "
+                         "moderation) "
+                         "VALUES (gen_random_uuid(), :id, repeat('a', 64), repeat('b', 64), 800, 600, 0, 'approved')"),
+                    {"id": str(loose)})
     session.commit()
     body = client.get(f"{BASE}/requests.json").get_json()
     by_id = {r["service_request_id"]: r for r in body}

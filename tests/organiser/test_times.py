@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import text
 
-from mapapp import walks
+from mapapp.walks import listing as walks
 from mapapp.exports import jobs
 from tests.auth.helpers import log_in, make_organiser
 from tests.factories import BISMARCKPLATZ

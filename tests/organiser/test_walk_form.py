@@ -51,7 +51,7 @@ def test_new_walk_form_offers_all_categories_and_districts(client, organiser):
     assert page.text.count('type="checkbox"') >= 5 and 'checked' in page.text
     assert '<optgroup label="Stadtbezirk Homberg/Ruhrort/Baerl">' in page.text
     assert 'value="ortsteil:402"' in page.text
-    assert 'id="walk-editor-config"' in page.text and "js/walk-editor.js" in page.text
+    assert 'id="walk-editor-config"' in page.text and "js/organiser/walk-editor.js" in page.text
 
 
 def test_create_walk_through_the_form(client, session, organiser):
@@ -147,7 +147,7 @@ def test_overlong_meeting_point_name_is_refused(client, session, organiser):
 
 
 def test_district_options_carry_their_extent(client, organiser):
-    """The walk form's map zooms to the chosen district from these bounds (static/js/walk-editor.js)."""
+    """The walk form's map zooms to the chosen district from these bounds (static/js/organiser/walk-editor.js)."""
     page = client.get("/organiser/walks/new").text
     option = re.search(r'<option value="ortsteil:402"[^>]*>', page).group(0)
     (south, west), (north, east) = json.loads(re.search(r"data-bounds='([^']+)'", option).group(1))

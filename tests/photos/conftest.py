@@ -5,7 +5,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import text
 
-from mapapp.participants import COOKIE
+from mapapp.findings.participants import COOKIE
 from tests.factories import make_finding
 
 

@@ -32,4 +32,8 @@ def test_only_content_hash_keys(tmp_path, key):
 
 def test_unknown_kind_refused():
     with pytest.raises(ValueError):
-        photo_key(SHA, "original")
+        photo_key(SHA, "raw")
+
+
+def test_a_kept_original_has_a_key_of_its_own():
+    assert photo_key(SHA, "original") == f"{SHA[:2]}/{SHA}_original.jpg"

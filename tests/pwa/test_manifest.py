@@ -37,4 +37,4 @@ def test_pages_link_the_manifest_status_line_and_worker_registration(client):
     html = client.get("/").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert 'id="sync-status"' in html and 'role="status"' in html and 'aria-live="polite"' in html
-    assert 'src="/static/js/pwa.js"' in html
+    assert 'src="/static/js/capture/pwa.js"' in html

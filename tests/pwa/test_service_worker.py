@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from mapapp.assets import VENDOR_MODULES
 from mapapp.pwa import shell
 from tests.factories import make_walk
 
@@ -31,9 +32,9 @@ def test_worker_precaches_the_shell_and_each_url_answers(client):
     config = worker_config(client)
     precache = config["precache"]
     paths = {url.split("?")[0] for url in precache}  # files other than ES modules carry ?v=<hash>
-    for needed in ("/static/js/main.js", "/static/js/outbox.js", "/static/js/sync-status.js",
-                   "/static/js/pwa.js", "/static/js/strings.js", "/static/css/app.css",
-                   "/static/favicon.svg", "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css",
+    for needed in ("/static/js/capture/main.js", "/static/js/capture/outbox.js", "/static/js/capture/sync-status.js",
+                   "/static/js/capture/pwa.js", "/static/js/shared/strings.js", "/static/css/app.css",
+                   "/static/favicon.svg", "/vendor/leaflet/leaflet-src.esm.js", "/vendor/leaflet/leaflet.css",
                    "/vendor/leaflet/images/layers.png", "/manifest.webmanifest"):
         assert needed in paths
     assert "/static/js/sw.js" not in precache
@@ -54,7 +55,7 @@ def test_everything_the_walk_map_loads_is_precached(client, session):
     used = set(re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"#]+)"', html))
     used |= set(re.findall(r'"(/(?:static|vendor)/[^"#]+)"', html))  # JSON config, e.g. the exifr build
     used = {url.replace("&amp;", "&") for url in used}
-    assert "/static/js/main.js" in used and any(url.startswith("/vendor/exifr/") for url in used)
+    assert "/static/js/capture/main.js" in used and any(url.startswith("/vendor/exifr/") for url in used)
     assert used - set(worker_config(client)["precache"]) == set()
 
 
@@ -66,23 +67,24 @@ def test_worker_version_is_a_content_hash(client):
 def test_version_changes_when_a_shell_file_changes(tmp_path):
     script = tmp_path / "main.js"
     script.write_text("export const a = 1;\n")
-    before = shell.version([script], extra="/static/js/main.js")
+    before = shell.version([script], extra="/static/js/capture/main.js")
     script.write_text("export const a = 2;\n")
-    assert shell.version([script], extra="/static/js/main.js") != before
-    assert shell.version([script], extra="/static/js/other.js") != shell.version([script], extra="/static/js/main.js")
+    assert shell.version([script], extra="/static/js/capture/main.js") != before
+    main = shell.version([script], extra="/static/js/capture/main.js")
+    assert shell.version([script], extra="/static/js/other.js") != main
 
 
 def test_shell_files_skip_the_worker_and_other_folders(tmp_path):
-    for name in ("js/main.js", "js/sw.js", "css/app.css", "favicon.svg", "icons/icon-192.png", "uploads/x.jpg"):
+    for name in ("js/capture/main.js", "js/sw.js", "css/app.css", "favicon.svg", "icons/icon-192.png", "uploads/x.jpg"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
-    assert shell.shell_files(tmp_path) == ["css/app.css", "favicon.svg", "icons/icon-192.png", "js/main.js"]
+    assert shell.shell_files(tmp_path) == ["css/app.css", "favicon.svg", "icons/icon-192.png", "js/capture/main.js"]
 
 
 def test_render_worker_fills_in_the_config_line_only():
     source = "// head\nconst CONFIG = { version: 'dev', precache: [], pages: ['/'] };\nconst OTHER = 1;\n"
-    rendered = shell.render_worker(source, "abc", ["/static/js/main.js"], ["/"])
-    assert 'const CONFIG = {"version":"abc","precache":["/static/js/main.js"],"pages":["/"]};' in rendered
+    rendered = shell.render_worker(source, "abc", ["/static/js/capture/main.js"], ["/"])
+    assert 'const CONFIG = {"version":"abc","precache":["/static/js/capture/main.js"],"pages":["/"]};' in rendered
     assert rendered.endswith("const OTHER = 1;\n")
     with pytest.raises(ValueError):
         shell.render_worker("const OTHER = 1;\n", "abc", [], [])
@@ -133,3 +135,10 @@ def test_tile_pattern_reads_leaflet_placeholders():
     assert pattern.match("https://a.example.de/1/2/3@2x.png?key=k")
     assert pattern.match("https://a.example.de/1/2/3.png?key=k")
     assert not pattern.match("https://a.example.de/1/2/3.png?key=other")
+
+
+def test_the_vendor_modules_the_scripts_import_are_precached_under_the_url_they_import(client):
+    """static/js/shared/leaflet.js imports Leaflet (and markercluster) by path, without ``?v=``."""
+    precache = set(worker_config(client)["precache"])
+    for endpoint, filename in VENDOR_MODULES:
+        assert f"/vendor/{endpoint.removeprefix('vendor.')}/{filename}" in precache

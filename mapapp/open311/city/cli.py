@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from mapapp.cli_helpers import actor_option, by_id_or_name, echo_lines, refused
+from mapapp.cli.helpers import actor_option, by_id_or_name, echo_lines, refused
 
 city = AppGroup("city", help="Send concerns to the city's Open311 endpoint and follow their status.")
 stale_after_option = click.option(

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from mapapp import attributes
+from mapapp.findings import attributes
 from mapapp.exports.selection import _PEOPLE_SQL as PEOPLE_SQL
 from mapapp.open311.city.client import CityError, CityUncertain, Endpoint, Open311Client
 from mapapp.open311.city.endpoints import get_endpoint

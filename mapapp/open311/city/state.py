@@ -23,7 +23,7 @@ STALE_AFTER_SECONDS = 600
 
 def change_status(session: Session, concern_id, from_status: str, to_status: str, note: str | None,
                   user_id: int | None, actor: str | None = None) -> None:
-    """Move the concern and write its audit entry, as :func:`mapapp.review.concerns.change_status` does."""
+    """Move the concern and write its audit entry, as :func:`mapapp.review.concerns.workflow.change_status` does."""
     session.execute(text("""
         UPDATE concerns SET status = :to, version = version + 1, updated_at = now() WHERE id = :id
     """), {"to": to_status, "id": concern_id})

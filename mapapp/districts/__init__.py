@@ -1,0 +1,1 @@
+"""Districts (Ortsteile and Stadtbezirke): importing their boundaries and serving them as GeoJSON."""

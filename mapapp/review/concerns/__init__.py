@@ -1,0 +1,1 @@
+"""Concerns (Anliegen): the workflow (statuses, versions, audit trail), its queries, pages and JSON routes."""

@@ -1,6 +1,0 @@
-"""Map data for any view: the viewport API (``/api/viewport``) and vector tiles (``/tiles/…``)."""
-from flask import Blueprint
-
-bp = Blueprint("tiles", __name__)
-
-from mapapp.tiles import routes  # noqa: E402,F401  (routes attach themselves to bp)
