@@ -151,6 +151,7 @@ def test_team_features_a_photo_from_the_concern_page(app, browser, live_server, 
         page.get_by_role("button", name="Anmelden").click()
         toggle = page.locator("button.photo-feature")
         expect(toggle).to_have_attribute("aria-pressed", "false")
+        expect(page.locator("#photo-feature")).to_have_attribute("data-ready", "1", timeout=15000)
         toggle.click()
         expect(toggle).to_have_attribute("aria-pressed", "true")
         expect(page.locator("#photo-feature")).to_contain_text("Ergebnisseite")

@@ -27,4 +27,5 @@ if (status) {
     const button = event.target.closest?.('button.photo-feature');
     if (button) toggle(button);
   });
+  status.dataset.ready = '1'; // the buttons answer from now on (tests wait for it)
 }
