@@ -43,6 +43,7 @@ def spread(session):
     walk = make_walk(session)
     session.execute(text("SELECT setseed(0.14)"))
     session.execute(text(SPREAD_SQL), {"walk": walk, "n": 300})
+    unseed(session)
     for moment in MIDNIGHTS:
         session.execute(text("""
             INSERT INTO findings (id, category_slug, geom, created_at, walk_id)
@@ -50,6 +51,15 @@ def spread(session):
         """), {"at": moment, "walk": walk})
     session.commit()
     return walk
+
+
+def unseed(session):
+    """Give the pooled connection unpredictable random() again after a seeded run.
+
+    ``setseed`` holds for the connection, not the transaction: left seeded, two connections that
+    ran the same seed would make the same "random" walk join codes in later tests.
+    """
+    session.execute(text("SELECT setseed(:seed)"), {"seed": random.SystemRandom().uniform(-1, 1)})
 
 
 def exact_cells(session, query: ViewportQuery) -> dict:
@@ -152,6 +162,7 @@ def test_counts_stay_exact_after_inserts_status_changes_and_deletes(session, spr
     session.execute(text("UPDATE findings SET walk_id = NULL WHERE random() < 0.1"))
     session.execute(text("UPDATE findings SET created_at = created_at - interval '40 days' WHERE random() < 0.1"))
     session.execute(text("DELETE FROM findings WHERE random() < 0.15"))
+    unseed(session)
     session.commit()
     assert_day_cells_match_a_rebuild(session)
     assert_filtered_views_exact(session, spread)
