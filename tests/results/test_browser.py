@@ -157,3 +157,19 @@ def test_team_features_a_photo_from_the_concern_page(app, browser, live_server, 
         expect(page.locator("#photo-feature")).to_contain_text("Ergebnisseite")
     with database(app) as session:
         assert session.execute(text("SELECT featured FROM photos WHERE id = :id"), {"id": photo_id}).scalar()
+
+
+def test_ortsteil_names_show_only_where_they_do_not_cover_each_other(browser, live_server, request, results):
+    """The results map spans Homberg and Rheinhausen: zoomed out that far, the names are left out."""
+    with checked_page(browser, request, viewport=PHONES["360x640"], base_url=live_server) as page:
+        page.goto(f"/w/{results.join_code}/results")
+        expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+        names = page.locator("#results-map .district-label--walk", has_text="Alt-Homberg")
+        expect(names).to_have_count(1)
+        expect(names).to_be_hidden()
+        for _ in range(3):
+            if names.is_visible():
+                break
+            page.locator("#results-map .leaflet-control-zoom-in").click()
+            page.wait_for_timeout(400)
+        expect(names).to_be_visible()

@@ -10,6 +10,8 @@ const ROUTE_STYLE = { color: '#00468a', weight: 5, opacity: 0.75, dashArray: '10
 // names lie under the pins (a pane between the outlines and the markers) and catch no taps.
 const LABEL_PANE = 'districtLabels';
 const LABEL_PANE_Z = 450; // Leaflet: overlays 400, marker shadows 500, markers 600
+// Zoomed out further (a results map spanning two Stadtbezirke), the names would cover each other.
+const LABEL_MIN_ZOOM = 13;
 // The meeting point's flag lies under every pin and count bubble (a pane below the markers), so
 // that a finding reported at the meeting point can always be tapped; it stands on a stem, so that
 // its head still shows above a pin or bubble on the very spot.
@@ -22,13 +24,16 @@ const OUTLINE_STYLES = {
 
 /**
  * Options for createDistrictLayer (map.js) per level on a walk's map: thin lines, the Ortsteil
- * names as small labels in a pane under the pins.
+ * names as small labels in a pane under the pins, shown from LABEL_MIN_ZOOM on.
  */
 export function walkOutlineOptions(map) {
   if (!map.getPane(LABEL_PANE)) {
     const pane = map.createPane(LABEL_PANE);
     pane.style.zIndex = String(LABEL_PANE_Z);
     pane.style.pointerEvents = 'none';
+    const showLabels = () => { pane.style.display = map.getZoom() < LABEL_MIN_ZOOM ? 'none' : ''; };
+    map.on('zoomend', showLabels);
+    map.whenReady(showLabels);
   }
   return {
     stadtbezirk: { style: OUTLINE_STYLES.stadtbezirk },
