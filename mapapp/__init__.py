@@ -72,14 +72,14 @@ def _blueprints():
     from mapapp.open311 import bp as open311, keys_bp as open311_keys
     from mapapp.open311.city.pages import bp as city
     from mapapp.organiser import bp as organiser
-    from mapapp.photos import bp as photos
+    from mapapp.photos import bp as photos, review_bp as photo_review
     from mapapp.pwa import bp as pwa
     from mapapp.review import bp as review
     from mapapp.results import bp as results
     from mapapp.mapdata import bp as tiles
     from mapapp.assets.vendor import bp as vendor
 
-    return [auth, vendor, basemap, api, capture, photos, organiser, join, follow, results, pwa, review, moderation,
+    return [auth, vendor, basemap, api, capture, photos, photo_review, organiser, join, follow, results, pwa, review, moderation,
             open311, open311_keys, city, tiles, ogc, health]
 
 

@@ -2,34 +2,18 @@
 
 ``GET/POST /api/review/photos/<id>/blur`` lists the regions and blurs a drawn box;
 ``DELETE /api/review/photos/<id>/blur/<region id>`` unblurs one (only where the original was
-kept). The photos blueprint is exempt from the app-wide CSRF check (participants' uploads
-carry no token), so these routes check the token themselves, after the sign-in: a
-script sends it in ``X-CSRFToken`` like the other review JSON.
+kept). A script sends the CSRF token in ``X-CSRFToken`` like the other review JSON.
 """
-from functools import wraps
-
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mapapp.auth import csrf, team_required
+from mapapp.auth import team_required
 from mapapp.db import db
 from mapapp.errors import Forbidden
-from mapapp.photos import blur, bp, redaction
+from mapapp.photos import blur, redaction, review_bp
 from mapapp.photos.storage import current_storage
 from mapapp.review.access import may_see_finding
-
-
-def csrf_checked(view):
-    """Check the CSRF token of an unsafe request as the app does for every other blueprint."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
-            csrf.protect()
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def _reviewable(photo_id) -> dict:
@@ -44,15 +28,14 @@ def _answer(state: dict, status: int = 200):
     return jsonify(state), status, {"Cache-Control": "no-store"}
 
 
-@bp.get("/api/review/photos/<uuid:photo_id>/blur")
+@review_bp.get("/api/review/photos/<uuid:photo_id>/blur")
 @team_required
 def blur_regions(photo_id):
     return _answer(_reviewable(photo_id))
 
 
-@bp.post("/api/review/photos/<uuid:photo_id>/blur")
+@review_bp.post("/api/review/photos/<uuid:photo_id>/blur")
 @team_required
-@csrf_checked
 def add_blur(photo_id):
     _reviewable(photo_id)
     box = blur.manual_box(request.get_json(silent=True))
@@ -60,9 +43,8 @@ def add_blur(photo_id):
     return _answer(state, 201)
 
 
-@bp.delete("/api/review/photos/<uuid:photo_id>/blur/<region_id>")
+@review_bp.delete("/api/review/photos/<uuid:photo_id>/blur/<region_id>")
 @team_required
-@csrf_checked
 def remove_blur(photo_id, region_id):
     _reviewable(photo_id)
     state = redaction.remove_region(db.session, current_storage(), photo_id, region_id, current_user.id,
