@@ -5,8 +5,6 @@ here. The link's own page shows the findings of the participant it stands for; t
 participant themselves (their cookie) it also shows the link to copy, share or scan, and to
 anyone else "Auf diesem Gerät übernehmen", which gives this browser that participant's cookie.
 """
-import re
-
 from flask import abort, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -17,13 +15,9 @@ from mapapp.follow import bp
 from mapapp.follow.links import has_link, make_link, own_finding_count, owns_photo, participant_for
 from mapapp.follow.updates import followed_findings
 from mapapp.join.qr import qr_svg
-from mapapp.photos.storage import LocalStorage, current_storage, photo_key
+from mapapp.photos.storage import current_storage, file_source, served_key
 from mapapp.public_urls import public_url
 from mapapp.statuses import status_labels
-
-
-STORED_SHA256 = re.compile(r"[0-9a-f]{64}")
-PHOTO_KINDS = ("thumb", "web")  # the published copies: never an original
 
 
 class ButtonForm(FlaskForm):
@@ -92,11 +86,7 @@ def photo(token, stored_sha256, kind):
     sender's cookie, which another phone does not have before taking the link over.
     """
     owner = _owner(token)
-    if kind not in PHOTO_KINDS or not STORED_SHA256.fullmatch(stored_sha256) \
-            or not owns_photo(db.session, owner, stored_sha256):
+    key, store = served_key(stored_sha256, kind), current_storage()
+    if key is None or not owns_photo(db.session, owner, stored_sha256) or not store.exists(key):
         abort(404)
-    key, store = photo_key(stored_sha256, kind), current_storage()
-    if not store.exists(key):
-        abort(404)
-    source = store.path(key) if isinstance(store, LocalStorage) else store.open(key)
-    return send_file(source, mimetype="image/jpeg", max_age=0)
+    return send_file(file_source(store, key), mimetype="image/jpeg", max_age=0)

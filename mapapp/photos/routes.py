@@ -17,10 +17,9 @@ from mapapp.moderation import settings as moderation_settings
 from mapapp.moderation.access import PUBLIC, photo_file_access
 from mapapp.photos import bp, service
 from mapapp.photos.processing import MB, PhotoRefused, megabytes, too_large
-from mapapp.photos.storage import KINDS, LocalStorage, current_storage, photo_key
+from mapapp.photos.storage import current_storage, file_source, served_key
 
 SHA256 = re.compile(r"[0-9a-fA-F]{64}")
-STORED_SHA256 = re.compile(r"[0-9a-f]{64}")
 MULTIPART_SLACK = MB  # multipart framing and headers around the files
 ONE_YEAR = 365 * 24 * 3600
 HIDE_WITHIN = 3600  # seconds a shared cache may keep a public photo while moderation is on
@@ -143,15 +142,14 @@ def delete_photo(finding_id, photo_id):
 @bp.get("/photos/<stored_sha256>/<kind>.jpg")
 def photo_file(stored_sha256, kind):
     """Serve a stored JPEG; its URL names its content, so caches may keep it for good."""
-    if kind not in KINDS or not STORED_SHA256.fullmatch(stored_sha256):
+    key, store = served_key(stored_sha256, kind), current_storage()
+    if key is None:
         abort(404)
-    key, store = photo_key(stored_sha256, kind), current_storage()
     access = photo_file_access(db.session, stored_sha256, current_participant_id(), current_user)
     if access is None or not store.exists(key):
         abort(404)
     try:
-        source = store.path(key) if isinstance(store, LocalStorage) else store.open(key)
-        response = send_file(source, mimetype="image/jpeg", max_age=ONE_YEAR, etag=f"{stored_sha256}-{kind}",
+        response = send_file(file_source(store, key), mimetype="image/jpeg", max_age=ONE_YEAR, etag=f"{stored_sha256}-{kind}",
                              conditional=True)
     except FileNotFoundError:
         abort(404)

@@ -21,6 +21,20 @@ KINDS = ("web", "thumb")  # the renditions served (blurred)
 # The unblurred original, kept only with KEEP_UNBLURRED_ORIGINALS: stored, never served or exported.
 ORIGINAL = "original"
 KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}_[a-z]+\.jpg$")
+STORED_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def served_key(stored_sha256: str, kind: str) -> str | None:
+    """The storage key of a rendition a URL names (``web`` or ``thumb``); None for anything else,
+    the unblurred original included."""
+    if kind not in KINDS or not STORED_SHA256.fullmatch(stored_sha256):
+        return None
+    return photo_key(stored_sha256, kind)
+
+
+def file_source(store: "Storage", key: str):
+    """What ``send_file`` reads: the file's path on local disk, else an open stream."""
+    return store.path(key) if isinstance(store, LocalStorage) else store.open(key)
 
 
 def photo_key(sha256: str, kind: str) -> str:
