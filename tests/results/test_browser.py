@@ -5,10 +5,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.auth.helpers import database
+from tests.browser.phones import inside_viewport, serious_violations
 from tests.results.conftest import checked_page
 from tests.results.helpers import walk_with_results
 
@@ -21,19 +21,6 @@ PHONES = {"360x640": {"width": 360, "height": 640}, "412x839": {"width": 412, "h
 def results(app):
     with database(app) as session:
         return walk_with_results(session)
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    found = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    return found, results
-
-
-def inside(box, viewport) -> bool:
-    return (box is not None and box["x"] >= 0 and box["y"] >= 0
-            and box["x"] + box["width"] <= viewport["width"] + 0.5
-            and box["y"] + box["height"] <= viewport["height"] + 0.5)
 
 
 @pytest.mark.parametrize("lang", ["de", "ar"])
@@ -49,8 +36,7 @@ def test_results_page_on_a_phone(browser, live_server, request, results, lang, s
         expect(page.locator("#results-map .finding-marker, #results-map .finding-cluster").first).to_be_visible()
         assert page.evaluate("document.body.dataset.findingsLoaded") == "3"
         for selector in (".results__title", "#results-map"):
-            box = page.locator(selector).bounding_box()
-            assert inside(box, viewport), (selector, box)
+            inside_viewport(page, page.locator(selector))
         found, report = serious_violations(page)
         assert found == [], report.generate_report()
         origin = urlsplit(live_server)
