@@ -4,8 +4,8 @@ the configured origins for the embeddable widget only.
 ``EMBED_ORIGINS`` (``MAPAPP_EMBED_ORIGINS``, space-separated, e.g.
 ``"https://buergerplattform.example https://www.buergerplattform.example"``) lists the sites
 that may show the widget (``/w/<code>/results/embed``) in a frame; it goes into the widget's
-``frame-ancestors`` only. Every other page keeps ``frame-ancestors 'none'``
-(mapapp/security). An entry that is not a plain origin (scheme, host, optional port) is
+``frame-ancestors`` only (:func:`mapapp.security.content_security_policy`). Every other page keeps
+``frame-ancestors 'none'``. An entry that is not a plain origin (scheme, host, optional port) is
 ignored, so a typo can neither open the widget to everyone nor break the policy.
 """
 from __future__ import annotations
@@ -51,10 +51,3 @@ def embed_origins(configured) -> list[str]:
         elif origin:
             log.warning("EMBED_ORIGINS: %r is not an origin (scheme://host[:port]); ignored", origin)
     return origins
-
-
-def embed_policy(base_policy: str, origins: list[str]) -> str:
-    """``base_policy`` (the app's CSP) with ``frame-ancestors`` set to ``origins`` ('none' without any)."""
-    directives = dict(part.strip().split(" ", 1) for part in base_policy.split(";") if part.strip())
-    directives["frame-ancestors"] = " ".join(origins) or "'none'"
-    return "; ".join(f"{name} {value}" for name, value in directives.items())

@@ -7,7 +7,7 @@ from mapapp.db import read_session
 from mapapp.join import walk_when
 from mapapp.results import bp, pages, queries
 from mapapp.results.pages import ResultsNotPublic, visible_walk
-from mapapp.results.readers import embed_origins, embed_policy, reader_response
+from mapapp.results.readers import embed_origins, reader_response
 from mapapp.results.syndication import feed_document, feed_link
 from mapapp.security import content_security_policy
 
@@ -76,8 +76,7 @@ def embed(join_code):
     body = render_template("results/embed.html", walk=walk, preview=preview, summary=summary,
                            concerns=pages.walk_concerns(walk))
     response = reader_response(body, preview=preview)
-    base = content_security_policy(current_app.config.get("TILE_URL") or "")
-    response.headers["Content-Security-Policy"] = embed_policy(
-        base, embed_origins(current_app.config.get("EMBED_ORIGINS")))
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        current_app.config.get("TILE_URL") or "", frame_ancestors=embed_origins(current_app.config.get("EMBED_ORIGINS")))
     return response
 

@@ -80,12 +80,14 @@ def tile_origin(tile_url: str) -> str:
     return f" {parts.scheme}://{host}"
 
 
-def content_security_policy(tile_url: str) -> str:
+def content_security_policy(tile_url: str, frame_ancestors: list[str] | None = None) -> str:
     """Return the CSP for our pages; map tiles may come from the configured tile host.
 
-    Every directive carries a value: the dashboard map rewrites this policy directive by
-    directive (mapapp/review/dashboard/choropleth.py).
+    No site may frame a page unless ``frame_ancestors`` names it (the results widget's configured
+    origins). Every directive carries a value: the dashboard map rewrites this policy directive
+    by directive (mapapp/review/dashboard/choropleth.py).
     """
+    ancestors = " ".join(frame_ancestors or []) or "'none'"
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
@@ -94,7 +96,7 @@ def content_security_policy(tile_url: str) -> str:
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {ancestors}",
         "form-action 'self'",
     ])
 
