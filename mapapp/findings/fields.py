@@ -13,23 +13,15 @@ Feature with :data:`TEAM_FIELDS` in their place (everything, as sent).
 from __future__ import annotations
 
 from mapapp.moderation.visibility import (
-    attributes_for_viewer_sql, description_for_viewer_sql, photo_for_viewer_sql,
+    attributes_for_viewer_sql, description_for_viewer_sql, is_viewer_sql, photo_for_viewer_sql, photos_json_sql,
 )
 
 _UUID = {"type": "string", "format": "uuid"}
 _TEXT = {"type": ["string", "null"]}
 _TIME = {"type": "string", "format": "date-time"}
 
-PHOTOS_SQL = """(
-        SELECT COALESCE(json_agg(json_build_object(
-            'id', p.id,
-            'url', '/photos/' || p.stored_sha256 || '/web.jpg',
-            'thumb_url', '/photos/' || p.stored_sha256 || '/thumb.jpg'
-        ) ORDER BY p.position, p.created_at), '[]'::json)
-        FROM photos p WHERE p.finding_id = f.id{only}
-    )"""
 # The photos the asking participant may see: the public ones, all of them to the finding's sender.
-VIEWER_PHOTOS_SQL = PHOTOS_SQL.format(only=f" AND {photo_for_viewer_sql('p', 'f')}")
+VIEWER_PHOTOS_SQL = photos_json_sql("f", photo_for_viewer_sql("p", "f"))
 PHOTO = {"type": "object", "required": ["id", "url", "thumb_url"],
          "properties": {"id": _UUID, "url": {"type": "string"}, "thumb_url": {"type": "string"}}}
 
@@ -61,13 +53,13 @@ FEATURE_FIELDS = (
      {"type": "integer", "description": "The number of +1s"}),
     ("photos", VIEWER_PHOTOS_SQL, {"type": "array", "items": PHOTO,
                                    "description": "Approved photos; all of them to the finding's sender"}),
-    ("mine", "COALESCE(f.participant_id = CAST(:viewer AS uuid), false)",
+    ("mine", is_viewer_sql("f"),
      {"type": "boolean", "description": "Whether the asking participant reported it"}),
 )
 
 
 # The review's Feature: free text and photos as sent, whatever their moderation state.
-TEAM_FIELDS = {"description": "f.description", "attributes": "f.attributes", "photos": PHOTOS_SQL.format(only="")}
+TEAM_FIELDS = {"description": "f.description", "attributes": "f.attributes", "photos": photos_json_sql("f")}
 
 
 def properties_sql(team: bool = False) -> str:

@@ -92,16 +92,23 @@ def photo_for_viewer_sql(photo: str = "p", finding: str = "f", viewer: str = ":v
     return f"({photo_is_public_sql(photo)} OR {is_viewer_sql(finding, viewer)})"
 
 
-def public_photos_json_sql(alias: str = "f") -> str:
-    """The finding's public photos as a JSON array of ``{id, url, thumb_url}``, in their order."""
+def photos_json_sql(alias: str = "f", condition: str | None = None) -> str:
+    """Finding ``alias``'s photos as a JSON array of ``{id, url, thumb_url}`` in their order: those
+    ``condition`` (on ``photos p``) admits, all of them without one."""
+    only = f" AND {condition}" if condition else ""
     return f"""(
         SELECT COALESCE(json_agg(json_build_object(
             'id', p.id,
             'url', '/photos/' || p.stored_sha256 || '/web.jpg',
             'thumb_url', '/photos/' || p.stored_sha256 || '/thumb.jpg'
         ) ORDER BY p.position, p.created_at), '[]'::json)
-        FROM photos p WHERE p.finding_id = {alias}.id AND {photo_is_public_sql('p')}
+        FROM photos p WHERE p.finding_id = {alias}.id{only}
     )"""
+
+
+def public_photos_json_sql(alias: str = "f") -> str:
+    """The finding's public photos (:func:`photos_json_sql` of the approved ones)."""
+    return photos_json_sql(alias, photo_is_public_sql("p"))
 
 
 # Whether the stored finding ``f`` has free text to moderate at all: a description, an answer to a
