@@ -54,13 +54,12 @@ def service_worker():
     )
     pages = [url_for("capture.map_page")]
     offline = {language_tag(lang): url_for("pwa.offline_page", lang=lang) for lang in current_app.config["LANGUAGES"]}
-    source_path = static_dir / shell.WORKER_SOURCE
-    files = ([source_path] + [static_dir / n for n in local] + [leaflet_dir / n for n in leaflet]
+    files = (shell.worker_parts(static_dir) + [static_dir / n for n in local] + [leaflet_dir / n for n in leaflet]
              + [exifr_dir / n for n in exifr] + [cluster_dir / n for n in cluster] + _offline_page_sources())
     tiles = [shell.tile_pattern(_absolute(template)) for template in (current_app.config["TILE_URL"], BASEMAP_TILES)
              if template]
     tag = shell.version(files, extra="\n".join(precache + pages + tiles))
-    body = shell.render_worker(source_path.read_text(encoding="utf-8"), tag, precache, pages, offline=offline,
+    body = shell.render_worker(shell.worker_source(static_dir), tag, precache, pages, offline=offline,
                                tiles=tiles, tileEntries=int(current_app.config["TILE_CACHE_ENTRIES"]))
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

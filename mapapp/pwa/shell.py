@@ -14,8 +14,10 @@ from pathlib import Path
 
 # Folders and files under static/ that belong to the shell (relative to static/).
 SHELL_GLOBS = ("js/*.js", "js/*/*.js", "css/*.css", "icons/*.png", "icons/*.svg", "favicon.svg")
-# Scripts sit in static/js/<page>/; the worker's own source, static/js/sw.js, is served at /sw.js, never cached.
-WORKER_SOURCE = "js/sw.js"
+# Scripts sit in static/js/<page>/; the worker's source is written in parts (static/js/worker/), served
+# joined in this order at /sw.js, never cached; the first part holds the `const CONFIG = …;` line.
+WORKER_DIR = "js/worker"
+WORKER_PARTS = ("config.js", "lifecycle.js", "pages.js", "strategies.js", "tiles.js")
 VENDOR_LEAFLET = ("leaflet-src.esm.js", "leaflet.css")  # the ES module static/js/shared/leaflet.js imports
 EXIFR_BUILDS = ("lite.esm.js",)  # as named in templates/walk_map.html (#mapapp-assets)
 MARKERCLUSTER_FILES = ("leaflet.markercluster.js", "MarkerCluster.css")  # static/js/shared/markercluster.js
@@ -30,8 +32,17 @@ def shell_files(static_dir: Path) -> list[str]:
         for path in static_dir.glob(pattern)
         if path.is_file()
     }
-    found.discard(WORKER_SOURCE)
-    return sorted(found)
+    return sorted(name for name in found if not name.startswith(WORKER_DIR + "/"))
+
+
+def worker_parts(static_dir: Path) -> list[Path]:
+    """The worker's source files, in the order they are joined."""
+    return [static_dir / WORKER_DIR / name for name in WORKER_PARTS]
+
+
+def worker_source(static_dir: Path) -> str:
+    """The worker as one classic script: its parts joined, each starting on a line of its own."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in worker_parts(static_dir))
 
 
 def leaflet_files(leaflet_dir: Path) -> list[str]:
@@ -82,5 +93,5 @@ def render_worker(source: str, version_tag: str, precache: list[str], pages: lis
                         separators=(",", ":"))
     rendered, count = CONFIG_LINE.subn(lambda _: f"const CONFIG = {config};", source, count=1)
     if count != 1:
-        raise ValueError("sw.js has no `const CONFIG = …;` line to fill in")
+        raise ValueError("the worker has no `const CONFIG = …;` line to fill in")
     return rendered

@@ -37,7 +37,7 @@ def test_worker_precaches_the_shell_and_each_url_answers(client):
                    "/static/favicon.svg", "/vendor/leaflet/leaflet-src.esm.js", "/vendor/leaflet/leaflet.css",
                    "/vendor/leaflet/images/layers.png", "/manifest.webmanifest"):
         assert needed in paths
-    assert "/static/js/sw.js" not in precache
+    assert not [url for url in precache if "/static/js/worker/" in url]
     assert config["pages"] == ["/"]
     assert len(precache) == len(set(precache))
     for url in precache + config["pages"]:
@@ -75,10 +75,22 @@ def test_version_changes_when_a_shell_file_changes(tmp_path):
 
 
 def test_shell_files_skip_the_worker_and_other_folders(tmp_path):
-    for name in ("js/capture/main.js", "js/sw.js", "css/app.css", "favicon.svg", "icons/icon-192.png", "uploads/x.jpg"):
+    for name in ("js/capture/main.js", "js/worker/config.js", "css/app.css", "favicon.svg", "icons/icon-192.png", "uploads/x.jpg"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
     assert shell.shell_files(tmp_path) == ["css/app.css", "favicon.svg", "icons/icon-192.png", "js/capture/main.js"]
+
+
+def test_the_worker_is_its_parts_joined_in_order_with_one_config_line(client):
+    """/sw.js is one classic script: every part, in WORKER_PARTS order, and CONFIG filled in once."""
+    static = Path(__file__).resolve().parents[2] / "static"
+    served = client.get("/sw.js").get_data(as_text=True)
+    assert sorted(p.name for p in (static / shell.WORKER_DIR).glob("*.js")) == sorted(shell.WORKER_PARTS)
+    config, *others = [path.read_text("utf-8") for path in shell.worker_parts(static)]
+    positions = [served.index(config.split("const CONFIG = ")[1].split("\n", 1)[1])] + [served.index(o) for o in others]
+    assert positions == sorted(positions) and served.startswith(config.split("const CONFIG = ")[0])
+    assert served.count("const CONFIG = ") == 1 and "version: 'dev'" not in served
+    assert not re.search(r"^\s*(import|export)\b", served, re.MULTILINE)  # a classic script, importScripts-free
 
 
 def test_render_worker_fills_in_the_config_line_only():
@@ -92,7 +104,7 @@ def test_render_worker_fills_in_the_config_line_only():
 
 def test_worker_never_handles_writes():
     """The outbox sends POST/PUT/PATCH/DELETE from the page; the worker must let them pass."""
-    source = (Path(__file__).resolve().parents[2] / "static" / "js" / "sw.js").read_text()
+    source = shell.worker_source(Path(__file__).resolve().parents[2] / "static")
     assert "if (request.method !== 'GET') return;" in source
 
 

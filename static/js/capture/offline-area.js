@@ -1,14 +1,14 @@
 // "Karte für unterwegs speichern" (join page, with the self-hosted basemap configured): stores
 // the basemap tiles of the walk's area on the phone, so the walk map draws them without a
 // connection. The server lists the tiles and their sizes (/basemap/area/<join code>); they are
-// fetched a few at a time into their own cache, which the service worker (sw.js) reads like its
+// fetched a few at a time into their own cache, which the service worker (../worker/) reads like its
 // tile cache but never trims. Shows n of N and the size, can be cancelled, and checks the free
 // space first.
 
 import { STRINGS, format } from '../shared/strings.js';
 
 const AREA_CACHE = 'mapapp-area-tiles';
-// sw.js takes a stored tile as fresh while younger than its max-age, counted from this header.
+// The worker (../worker/tiles.js) takes a stored tile as fresh while younger than its max-age, counted from this header.
 const STORED_AT = 'X-Mapapp-Stored';
 const PARALLEL = 4;
 const SPACE_MARGIN = 1.5; // decoded tiles and the cache's own bookkeeping take more than the download

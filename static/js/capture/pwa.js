@@ -1,4 +1,4 @@
-// Installable app: registers the service worker (app shell offline, see sw.js) and starts the
+// Installable app: registers the service worker (app shell offline, see ../worker/) and starts the
 // status line of the outbox (sync-status.js), which also sends what is still queued.
 // Tells the worker the page's language (for its offline page).
 // Once the page would open offline, <html> gets data-offline="ready".
