@@ -23,9 +23,10 @@ def test_page_links_styles_by_content_version_and_preloads_leaflet_as_imported(c
     stylesheet = re.search(r'href="(/static/css/app\.css[^"]*)"', html).group(1)
     leaflet_css = re.search(r'href="(/vendor/leaflet/leaflet\.css[^"]*)"', html).group(1)
     assert VERSIONED.search(stylesheet) and VERSIONED.search(leaflet_css)
-    # Leaflet is an ES module the scripts import by path: preloaded under that very URL.
+    # Leaflet is an ES module the scripts import by path: preloaded (with the page's other imports,
+    # tests/assets/test_modules.py) under that very URL.
     assert '<link rel="modulepreload" href="/vendor/leaflet/leaflet-src.esm.js">' in html
-    assert "leaflet.js" not in html
+    assert "/vendor/leaflet/leaflet.js" not in html  # the classic build with its global L
 
 
 def test_es_modules_are_not_versioned(app, client):

@@ -2,6 +2,7 @@
 wait in the outbox, and reach PostGIS exactly once when the connection is back, even when an
 answer gets lost on the way."""
 import io
+import re
 import uuid
 
 import pytest
@@ -110,6 +111,7 @@ def test_findings_made_offline_reach_postgis_once_with_their_photos(phone, sessi
 
     pin(phone, "empty_shop", (200, 40, 40), 0)
     expect(status).to_contain_text("Alles gesendet", timeout=15000)
+    expect(status).to_contain_text(re.compile(r"zuletzt \d{2}:\d{2} MES?Z"))  # Duisburg time, zone named
 
     phone.context.set_offline(True)
     expect(status).to_contain_text("Offline")

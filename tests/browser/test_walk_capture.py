@@ -43,6 +43,18 @@ def test_walk_map_shows_title_route_meeting_point_and_all_pins(phone, session, w
     assert len(polls) >= 2 and polls[-1].headers.get("if-none-match"), "the poll asks with the last ETag"
 
 
+def test_every_module_the_walk_map_runs_was_announced_in_its_html(phone, walk):
+    """The page lists its modules up front (modulepreload): none is found only by parsing another."""
+    scripts = []
+    phone.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
+    open_walk_map(phone, walk)
+    announced = set(phone.evaluate("""() => [...document.querySelectorAll(
+        'link[rel=modulepreload], script[type=module][src]')].map((node) => node.href || node.src)"""))
+    modules = {url for url in scripts if "/static/js/" in url or "/vendor/" in url}
+    assert "/static/js/capture/place-pin.js" in " ".join(modules)
+    assert modules <= announced, sorted(modules - announced)
+
+
 def test_sheet_fits_a_small_phone_with_large_targets(phone, walk):
     def check_targets(step):
         """Every target of the step shown is large enough for a thumb; nothing sticks out sideways."""
