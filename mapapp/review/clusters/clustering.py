@@ -107,25 +107,30 @@ CLUSTERS_SQL = """
                array_agg(id) FILTER (WHERE id IS NOT NULL) AS ids,
                min(created_at) AS first_created_at, max(created_at) AS last_created_at,
                ST_ConvexHull(ST_Collect(g)) AS hull,
-               mode() WITHIN GROUP (ORDER BY ortsteil_id) AS ortsteil_id,
-               mode() WITHIN GROUP (ORDER BY stadtbezirk_id) AS stadtbezirk_id
+               array_agg(ortsteil_id) FILTER (WHERE id IS NOT NULL) AS ortsteile,
+               array_agg(stadtbezirk_id) FILTER (WHERE id IS NOT NULL) AS stadtbezirke
         FROM who
         GROUP BY category_slug, cid
     )
 """
 
+# Clusters come first, so the single findings are read (and sorted) only when the page reaches
+# them. A cluster's Ortsteil and Stadtbezirk are the most common among its findings (as mode()
+# would give, ties to the smaller id), worked out only for the clusters on the page.
 PAGE_SQL = """
+    counted AS (SELECT count(*) AS clusters FROM clusters),
     page AS (
-        SELECT * FROM (
-            SELECT true AS in_cluster, key, n, participants, last_created_at AS at, hull AS g, category_slug,
-                   votes, ids, first_created_at, ortsteil_id, stadtbezirk_id
-            FROM clusters
-            UNION ALL
-            SELECT false, id::text, 1, 0, created_at, g, category_slug, NULL, NULL, NULL, NULL, NULL
-            FROM labelled WHERE cid IS NULL
-        ) AS everything
-        ORDER BY in_cluster DESC, n DESC, participants DESC, at DESC, key
-        LIMIT :limit OFFSET :offset
+        (SELECT true AS in_cluster, key, n, participants, last_created_at AS at, hull AS g, category_slug,
+                votes, ids, first_created_at, ortsteile, stadtbezirke
+         FROM clusters
+         ORDER BY n DESC, participants DESC, at DESC, key
+         LIMIT :limit OFFSET :offset)
+        UNION ALL
+        (SELECT false, id::text, 1, 0, created_at, g, category_slug, NULL, NULL, NULL, NULL, NULL
+         FROM labelled WHERE cid IS NULL
+         ORDER BY created_at DESC, id::text
+         LIMIT GREATEST(0, LEAST(:limit, :offset + :limit - (SELECT clusters FROM counted)))
+         OFFSET GREATEST(0, :offset - (SELECT clusters FROM counted)))
     ), features AS (
         SELECT p.in_cluster, p.n, p.participants, p.at, p.key, CASE WHEN p.in_cluster THEN json_build_object(
             'type', 'Feature', 'id', p.key,
@@ -142,10 +147,12 @@ PAGE_SQL = """
           END AS feature
         FROM page p
         LEFT JOIN LATERAL ST_Transform(ST_Centroid(p.g), 4326) AS centre ON p.in_cluster
-        LEFT JOIN districts o ON o.id = p.ortsteil_id
-        LEFT JOIN districts s ON s.id = p.stadtbezirk_id
+        LEFT JOIN districts o ON o.id = (SELECT d FROM unnest(p.ortsteile) AS d WHERE d IS NOT NULL
+                                         GROUP BY d ORDER BY count(*) DESC, d LIMIT 1)
+        LEFT JOIN districts s ON s.id = (SELECT d FROM unnest(p.stadtbezirke) AS d WHERE d IS NOT NULL
+                                         GROUP BY d ORDER BY count(*) DESC, d LIMIT 1)
     ), totals AS (
-        SELECT (SELECT count(*) FROM clusters) AS clusters, count(*) FILTER (WHERE cid IS NULL) AS unclustered,
+        SELECT (SELECT clusters FROM counted) AS clusters, count(*) FILTER (WHERE cid IS NULL) AS unclustered,
                count(*) AS findings
         FROM labelled
     )

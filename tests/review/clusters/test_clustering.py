@@ -218,18 +218,39 @@ def test_no_findings_is_an_empty_collection(session):
         "next_offset": None, "features": []}
 
 
-def test_the_answer_comes_in_pages_clusters_first(session, eight_and_two):
-    """Pages of ``limit`` Features in the order of the whole answer; the totals count everything."""
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_the_answer_comes_in_pages_clusters_first(session, eight_and_two, limit):
+    """Pages of ``limit`` Features in the order of the whole answer (also a page holding the last
+    cluster and the first single findings); the totals count everything."""
+    ring(session, offset(BISMARCKPLATZ, north_m=-400), n=3, radius_m=5, category="noise")
     whole = json.loads(find_clusters(session))["features"]
     pages, offset_ = [], 0
     while offset_ is not None:
-        page = json.loads(find_clusters(session, limit=1, offset=offset_))
-        assert (page["clusters"], page["unclustered"], page["findings"]) == (1, 2, 10)
+        page = json.loads(find_clusters(session, limit=limit, offset=offset_))
+        assert (page["clusters"], page["unclustered"], page["findings"]) == (2, 2, 13)
+        assert len(page["features"]) <= limit
         pages += page["features"]
         offset_ = page["next_offset"]
-    assert len(pages) == 3 and pages == whole
-    assert pages[0]["properties"]["kind"] == "cluster"
-    assert json.loads(find_clusters(session, limit=2, offset=2))["next_offset"] is None
+    assert len(pages) == 4 and pages == whole
+    assert [p["properties"]["kind"] for p in pages] == ["cluster", "cluster", "finding", "finding"]
+    assert json.loads(find_clusters(session, limit=2, offset=3))["next_offset"] is None
+
+
+def test_a_cluster_across_an_ortsteil_border_takes_its_most_common_ortsteil(session):
+    """Five pins 12 m around a vertex of Alt-Homberg's border: the Ortsteil most of them are in."""
+    lon, lat = session.execute(text("""
+        SELECT ST_X(p), ST_Y(p) FROM districts d, ST_PointN(ST_ExteriorRing(ST_GeometryN(d.geom, 1)), 5) AS p
+        WHERE d.level = 'ortsteil' AND d.name = 'Alt-Homberg'""")).one()
+    ids = ring(session, (lat, lon), n=5, radius_m=12, category="noise")
+    names = session.execute(text("""
+        SELECT o.name, o.id FROM findings f JOIN districts o ON o.id = f.ortsteil_id WHERE f.id = ANY(:ids)"""),
+        {"ids": ids}).all()
+    counts = {}
+    for name, district_id in names:
+        counts[(name, district_id)] = counts.get((name, district_id), 0) + 1
+    assert len(counts) >= 2, counts  # the pins do straddle the border (ties go to the smaller id)
+    expected = min(counts, key=lambda key: (-counts[key], key[1]))[0]
+    assert clusters_of(find_clusters(session))[0]["ortsteil"] == expected
 
 
 def test_people_and_confirmations_of_a_cluster(session, eight_and_two):
