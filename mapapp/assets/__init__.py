@@ -106,13 +106,6 @@ def init_app(app: Flask) -> None:
         if version:
             values["v"] = version
 
-    @app.template_global("module_preloads")
-    def module_preloads(entry: str) -> list[str]:
-        """URLs of the modules a page's ``static/<entry>`` imports, for ``<link rel="modulepreload">``."""
-        from mapapp.assets.modules import module_graph
-
-        return module_graph(Path(app.static_folder), entry, request.script_root + app.static_url_path)
-
     @app.after_request
     def asset_cache_headers(response):
         if request.endpoint not in ASSET_ENDPOINTS or response.status_code not in (200, 304):

@@ -18,15 +18,22 @@ def asset_url(app, endpoint, filename):
         return url_for(endpoint, filename=filename)
 
 
-def test_page_links_styles_by_content_version_and_preloads_leaflet_as_imported(client):
+def test_page_links_styles_by_content_version_and_leaves_its_modules_to_follow_the_paint(client):
     html = client.get("/").get_data(as_text=True)
     stylesheet = re.search(r'href="(/static/css/app\.css[^"]*)"', html).group(1)
     leaflet_css = re.search(r'href="(/vendor/leaflet/leaflet\.css[^"]*)"', html).group(1)
     assert VERSIONED.search(stylesheet) and VERSIONED.search(leaflet_css)
-    # Leaflet is an ES module the scripts import by path: preloaded (with the page's other imports,
-    # tests/assets/test_modules.py) under that very URL.
+    # The phone's map pages preload no module: those would share the bandwidth with the stylesheets.
+    assert "modulepreload" not in html
+    assert "leaflet.js" not in html
+
+
+def test_desk_map_pages_preload_leaflet_as_imported(client, session):
+    """Leaflet is an ES module the scripts import by path: preloaded under that very URL."""
+    make_organiser(session)
+    log_in(client)
+    html = client.get("/review/").get_data(as_text=True)
     assert '<link rel="modulepreload" href="/vendor/leaflet/leaflet-src.esm.js">' in html
-    assert "/vendor/leaflet/leaflet.js" not in html  # the classic build with its global L
 
 
 def test_es_modules_are_not_versioned(app, client):

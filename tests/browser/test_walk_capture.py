@@ -43,16 +43,18 @@ def test_walk_map_shows_title_route_meeting_point_and_all_pins(phone, session, w
     assert len(polls) >= 2 and polls[-1].headers.get("if-none-match"), "the poll asks with the last ETag"
 
 
-def test_every_module_the_walk_map_runs_was_announced_in_its_html(phone, walk):
-    """The page lists its modules up front (modulepreload): none is found only by parsing another."""
-    scripts = []
-    phone.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
+def test_ortsteil_names_are_placed_for_the_view_and_follow_it(phone, walk):
+    """Only the Ortsteile in and around the view get their name (each is measured when placed);
+    zoomed out, the names of those now around the view are added."""
     open_walk_map(phone, walk)
-    announced = set(phone.evaluate("""() => [...document.querySelectorAll(
-        'link[rel=modulepreload], script[type=module][src]')].map((node) => node.href || node.src)"""))
-    modules = {url for url in scripts if "/static/js/" in url or "/vendor/" in url}
-    assert "/static/js/capture/place-pin.js" in " ".join(modules)
-    assert modules <= announced, sorted(modules - announced)
+    names = phone.locator(".district-label--walk")
+    expect(names.filter(has_text="Alt-Homberg")).to_be_visible()
+    near = names.count()
+    assert 0 < near < 46, f"{near} names for the walk's view: all 46 Ortsteile"
+    phone.locator(".leaflet-control-zoom-out").click()
+    expect(names.filter(has_text="Alt-Homberg")).to_be_visible()
+    expect(names).not_to_have_count(near)
+    assert names.count() > near
 
 
 def test_sheet_fits_a_small_phone_with_large_targets(phone, walk):

@@ -12,6 +12,7 @@ import { createSync } from './sync.js';
 import { createCapture } from './capture.js';
 import { createMine } from './mine.js';
 import { isConfirmed, setConfirmed } from './votes.js';
+import { afterPaint, nextTask } from '../shared/schedule.js';
 
 const ANNOUNCE_MS = { info: 8000, error: 12000 };
 
@@ -78,6 +79,7 @@ async function init() {
   const assets = readJson('mapapp-assets') ?? {};
   if (config.csrf_token) setDefaultHeaders({ 'X-CSRFToken': config.csrf_token });
 
+  await afterPaint(); // the header and the buttons show before the map is built
   const { map, baseLayers } = createMap(document.getElementById('map'), config);
 
   const onDistrictError = () => announce(STRINGS.errors.districts, 'error');
@@ -102,11 +104,14 @@ async function init() {
   findings.layer.addTo(map);
   overlays[STRINGS.map.findings] = findings.layer;
   addLayerControl(map, baseLayers, overlays);
+  findings.reload();
+  await nextTask();
 
   refs.sync = createSync({
     findings, announce, findingsUrl: config.api.findings, onRejected: (draft) => refs.capture.reopen(draft),
   });
   refs.capture = createCapture({ map, config, findings, sync: refs.sync, announce, assets });
+  await nextTask();
   createMine({ map, config, findings, actions: popupActions(config, refs) });
 
   const categories = loadCategories(config.api.categories, config.walk_id ?? null)
@@ -120,7 +125,6 @@ async function init() {
       }
       throw err;
     });
-  findings.reload();
   // What the outbox still holds from before a reload shows as waiting pins (after the first
   // load, so that a queued edit or deletion finds its pin).
   const waiting = findings.firstLoad.then(() => refs.sync.restore()).catch((err) => console.warn('outbox: cannot show the waiting findings', err));

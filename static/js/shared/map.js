@@ -70,21 +70,18 @@ export function createDistrictLayer(url, level, {
   const layer = L.geoJSON(null, {
     style,
     interactive: false,
-    onEachFeature: labels
-      ? (feature, sublayer) => sublayer.bindTooltip(districtLabel(feature), {
-        permanent: true,
-        direction: 'center',
-        className: `district-label ${labelClass}`.trim(),
-        pane: labelPane,
-      })
-      : undefined,
   });
+  const labelOptions = {
+    permanent: true, direction: 'center', className: `district-label ${labelClass}`.trim(), pane: labelPane,
+  };
+  const placeLabels = () => labels && labelDistrictsInView(layer, labelOptions);
 
   let loading = null;
   layer.load = () => {
     loading ??= getJSON(url, { params: { level } })
       .then((data) => {
         layer.addData(data);
+        placeLabels();
         return layer;
       })
       .catch((err) => {
@@ -93,8 +90,26 @@ export function createDistrictLayer(url, level, {
       });
     return loading;
   };
-  layer.on('add', () => layer.load().catch((err) => onError?.(err)));
+  layer.on('add', () => {
+    layer._map?.on('moveend', placeLabels);
+    layer.load().catch((err) => onError?.(err));
+  });
+  layer.on('remove', () => layer._map?.off('moveend', placeLabels));
   return layer;
+}
+
+/**
+ * Names only for the districts in and around the view, added as the map moves: each label is
+ * measured when placed, and all 46 Ortsteile at once kept a slow phone busy after the page loaded.
+ */
+function labelDistrictsInView(layer, options) {
+  const map = layer._map;
+  if (!map) return;
+  const around = map.getBounds().pad(0.25);
+  layer.eachLayer((sublayer) => {
+    if (sublayer.getTooltip() || !around.intersects(sublayer.getBounds())) return;
+    sublayer.bindTooltip(districtLabel(sublayer.feature), options);
+  });
 }
 
 /** Layer switcher with German labels and touch-friendly size (see app.css). */
