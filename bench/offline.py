@@ -35,8 +35,10 @@ def offline_start(base_url: str, join_code: str) -> dict | None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
         try:
+            # bypass_csp: Playwright's wait_for_function compiles its predicate in the page, which the
+            # page's policy (no 'unsafe-eval') refuses; the tests check the policy, this only times.
             context = browser.new_context(viewport={"width": 412, "height": 839}, is_mobile=True, has_touch=True,
-                                          locale="de-DE", base_url=base_url)
+                                          locale="de-DE", base_url=base_url, bypass_csp=True)
             context.add_init_script(WATCH_PINS)
             page = context.new_page()
             page.goto(f"/w/{join_code}")

@@ -115,9 +115,12 @@ def page_section(pg: dict) -> tuple[list[str], list[tuple]]:
 
 def lighthouse_section(lh: dict, page: str = "front page") -> tuple[list[str], list[tuple]]:
     lcp = f"{lh['lcp_ms'] / 1000:.1f} s" if lh.get("lcp_ms") else "–"
+    runs = lh.get("runs") or [lh["performance"]]
+    tbt = f", total blocking time {lh['tbt_ms']:,.0f} ms" if lh.get("tbt_ms") is not None else ""
     lines = [f"## Lighthouse (mobile), {page}", "",
-             f"`{lh.get('path', '/')}`: performance {lh['performance']}, accessibility {lh['accessibility']}, "
-             f"largest contentful paint {lcp}."]
+             f"`{lh.get('path', '/')}`: performance {lh['performance']} (median of {len(runs)} runs: "
+             f"{', '.join(map(str, runs))}), accessibility {lh['accessibility']}, largest contentful paint {lcp}{tbt} "
+             "in the median run."]
     if lh.get("failing"):
         lines.append("Audits below 0.9: " + "; ".join(lh["failing"]) + ".")
     lines += [f"Lighthouse warns: {w}" for w in lh.get("warnings", [])]

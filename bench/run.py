@@ -8,7 +8,7 @@ gunicorn (same worker count) and measures: the viewport API against pygeoapi and
 its own bare SQL; random views at zoom 12–17 without and with filters (dates and status,
 walk), each against its bare SQL; ingest through ``POST /api/findings``; clustering and
 exports of a 100,000-finding sample against the bare query and ``ogr2ogr``; the phone page's
-transfer size, Lighthouse mobile runs of ``/`` and of a walk's map, the walk map's
+transfer size, Lighthouse mobile runs (the median of five) of ``/`` and of a walk's map, the walk map's
 offline start, and the photo blurring's face and plate recall (``bench/blur.py``). Prints the results and the targets as markdown and
 writes them to ``var/bench/results.md``. A measurement, not a test: it asserts nothing.
 """
