@@ -47,17 +47,27 @@ def current_participant_id() -> uuid.UUID | None:
         return None
 
 
-def issue_cookie() -> uuid.UUID:
+def issue_cookie() -> uuid.UUID | None:
     """Give the browser a participant id now, without a database row yet.
 
     Pages that capture findings call this, so that even the first POST, and any retry
     of it after a lost answer, carries the same id: the row is made on first use.
+    A page fetched in the background (the service worker storing it for offline use) gets
+    none: its answer could arrive after a follow link's "take over" and replace the
+    participant just taken over with a new one. Returns None then.
     """
     participant_id = current_participant_id()
     if participant_id is None:
+        if _background_page_fetch():
+            return None
         participant_id = uuid.uuid4()
         request.environ[NEW_ID] = participant_id
     return participant_id
+
+
+def _background_page_fetch() -> bool:
+    """A GET made by a script (fetch: ``Sec-Fetch-Dest: empty``), not a visit to the page."""
+    return request.method == "GET" and request.headers.get("Sec-Fetch-Dest", "document") not in ("document", "iframe")
 
 
 def adopt_participant(participant_id: uuid.UUID) -> None:

@@ -145,6 +145,15 @@ def make_link_with_csrf(client) -> str:
     return FOLLOW_PATH.search(response.headers["Location"]).group(1)
 
 
+def test_a_page_the_service_worker_stores_mints_no_participant(other_phone):
+    """The worker's copy of a map page, fetched while a phone takes a link over, must not answer
+    with a new participant's cookie that would replace the one just taken over."""
+    stored = other_phone.get("/", headers={"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "same-origin"})
+    assert stored.status_code == 200 and "mapapp_participant" not in stored.headers.get("Set-Cookie", "")
+    visited = other_phone.get("/", headers={"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"})
+    assert "mapapp_participant=" in visited.headers["Set-Cookie"]
+
+
 def test_taking_over_warns_when_this_device_has_findings_of_its_own(owner, other_phone):
     pin(owner)
     pin(other_phone)
