@@ -98,6 +98,7 @@ def test_pin_with_a_photo_lands_with_its_photo(phone, session, walk, photo_stora
 
     popup = saved_popup(phone)
     expect(popup.locator(".badge--mine")).to_have_text("Meins")
+    expect(popup).to_contain_text(re.compile(r"\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} MES?Z"))  # Duisburg time, zone named
     finding_id = uuid.UUID(popup.get_attribute("data-finding-id"))
     stored = row(session, """SELECT f.walk_id, f.participant_id, f.description, ST_GeometryType(f.geom) AS kind,
                                     o.name AS ortsteil

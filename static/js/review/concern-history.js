@@ -2,15 +2,10 @@
 // as concern_pages.describe writes it on the server.
 
 import { STRINGS } from '../shared/strings.js';
+import { dateTime } from '../shared/times.js';
 
 const T = STRINGS.concern;
 const STATUS = STRINGS.review.status;
-
-// Duisburg time with the zone named, as the server writes it ("02.03.2026, 00:30 MEZ" in German).
-export const when = new Intl.DateTimeFormat(STRINGS.locale, {
-  day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
-  timeZone: STRINGS.timeZone, timeZoneName: 'short',
-});
 
 const fields = (names) => names.split(', ').map((name) => T.field[name] ?? name).join(', ');
 
@@ -53,7 +48,7 @@ export function renderHistory(list, history, participantActions) {
     const item = document.createElement('li');
     const time = document.createElement('time');
     time.dateTime = event.at;
-    time.textContent = when.format(new Date(event.at));
+    time.textContent = dateTime.format(new Date(event.at));
     item.append(time, ' ', span('concern-history__who', who(event, participantActions)), ' ', span('concern-history__what', describe(event)));
     if (event.note && NOTE_ACTIONS.includes(event.action)) item.append(' ', span('concern-history__note', event.note));
     return item;

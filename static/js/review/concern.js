@@ -8,7 +8,8 @@ import { ApiError, NetworkError, request, setDefaultHeaders } from '../shared/ap
 import { createMap } from '../shared/map.js';
 import { STRINGS, format } from '../shared/strings.js';
 import { L } from '../shared/leaflet.js';
-import { renderHistory, when } from './concern-history.js';
+import { renderHistory } from './concern-history.js';
+import { dateTime } from '../shared/times.js';
 
 const config = JSON.parse(document.getElementById('review-concern-config')?.textContent || 'null');
 const T = STRINGS.concern;
@@ -86,7 +87,7 @@ function render(detail) {
   $('concern-participants').textContent = String(detail.participants);
   renderStatus(detail);
   $('public-message-at').textContent = detail.public_message_at
-    ? format(T.publicMessageAt, { time: when.format(new Date(detail.public_message_at)) }) : '';
+    ? format(T.publicMessageAt, { time: dateTime.format(new Date(detail.public_message_at)) }) : '';
   renderHistory($('concern-history'), detail.history, config.participant_actions);
 }
 

@@ -5,16 +5,13 @@
 import { ApiError, NetworkError, getJSON, isAbort, postJSON } from '../shared/api.js';
 import { STRINGS, format } from '../shared/strings.js';
 import { el } from '../shared/popup.js';
+import { dateTime } from '../shared/times.js';
 
 // Up to this many ids the findings are asked for by id (exact); bigger clusters by their
 // key with the filter's query string, which keeps the URL short.
 const MAX_IDS_IN_URL = 100;
 
 const dateFormat = new Intl.DateTimeFormat(STRINGS.locale, { dateStyle: 'medium', timeZone: STRINGS.timeZone });
-const dateTimeFormat = new Intl.DateTimeFormat(STRINGS.locale, {
-  day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
-  timeZone: STRINGS.timeZone, timeZoneName: 'short',
-});
 
 const formatDate = (value, formatter = dateFormat) => (value ? formatter.format(new Date(value)) : '');
 
@@ -27,7 +24,7 @@ export function suggestedTitle(props) {
 function findingItem(feature) {
   const p = feature.properties ?? {};
   const item = el('li', 'panel-finding');
-  const time = el('time', 'panel-finding__date', formatDate(p.created_at, dateTimeFormat));
+  const time = el('time', 'panel-finding__date', formatDate(p.created_at, dateTime));
   if (p.created_at) time.dateTime = p.created_at;
   item.append(time);
   item.append(el('p', p.description ? 'panel-finding__text' : 'panel-finding__text panel-finding__text--empty',

@@ -4,12 +4,8 @@
 
 import { STRINGS, format, categoryLabel } from './strings.js';
 import { describeAnswers, labelOf } from './categories.js';
+import { dateTime } from './times.js';
 
-const dateFormat = new Intl.DateTimeFormat(STRINGS.locale, {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: STRINGS.timeZone,
-});
 
 /** Small helper: element with optional class and text. */
 export function el(tag, className, text) {
@@ -32,7 +28,7 @@ export function featureLabel(feature) {
 
 function formatDate(value) {
   const date = value ? new Date(value) : null;
-  return date && !Number.isNaN(date.getTime()) ? { text: dateFormat.format(date), iso: date.toISOString() } : null;
+  return date && !Number.isNaN(date.getTime()) ? { text: dateTime.format(date), iso: date.toISOString() } : null;
 }
 
 function button(className, text, onClick) {
