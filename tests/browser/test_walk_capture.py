@@ -43,6 +43,29 @@ def test_walk_map_shows_title_route_meeting_point_and_all_pins(phone, session, w
     assert len(polls) >= 2 and polls[-1].headers.get("if-none-match"), "the poll asks with the last ETag"
 
 
+COUNT_ZONED_FORMATTERS = """
+window.__zonedFormatters = 0;
+Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, {
+  construct(target, args) {
+    if (args[1]?.timeZone) window.__zonedFormatters += 1;
+    return Reflect.construct(target, args);
+  },
+});
+"""
+
+
+def test_the_map_starts_without_loading_time_zones_until_a_time_is_shown(phone, session, walk):
+    """Making the first formatter with a time zone loads the zone data (~80 ms of a slow phone's
+    start): the page makes one only when it shows a time, here in a pin's popup."""
+    theirs = others_finding(session, walk["id"], BISMARCKPLATZ[0] + 0.001, BISMARCKPLATZ[1], description="fremd")
+    phone.add_init_script(COUNT_ZONED_FORMATTERS)
+    open_walk_map(phone, walk)
+    assert phone.evaluate("window.__zonedFormatters") == 0
+    phone.locator(f".finding-marker[data-finding-id='{theirs}']").click()
+    expect(phone.locator(".finding-popup")).to_contain_text(re.compile(r"\d{2}:\d{2} MES?Z"))
+    assert phone.evaluate("window.__zonedFormatters") == 1
+
+
 def test_ortsteil_names_are_placed_for_the_view_and_follow_it(phone, walk):
     """Only the Ortsteile in and around the view get their name (each is measured when placed);
     zoomed out, the names of those now around the view are added."""

@@ -2,7 +2,7 @@
 // as concern_pages.describe writes it on the server.
 
 import { STRINGS } from '../shared/strings.js';
-import { dateTime } from '../shared/times.js';
+import { formatDateTime } from '../shared/times.js';
 
 const T = STRINGS.concern;
 const STATUS = STRINGS.review.status;
@@ -48,7 +48,7 @@ export function renderHistory(list, history, participantActions) {
     const item = document.createElement('li');
     const time = document.createElement('time');
     time.dateTime = event.at;
-    time.textContent = dateTime.format(new Date(event.at));
+    time.textContent = formatDateTime(new Date(event.at));
     item.append(time, ' ', span('concern-history__who', who(event, participantActions)), ' ', span('concern-history__what', describe(event)));
     if (event.note && NOTE_ACTIONS.includes(event.action)) item.append(' ', span('concern-history__note', event.note));
     return item;

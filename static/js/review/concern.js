@@ -9,7 +9,7 @@ import { createMap } from '../shared/map.js';
 import { STRINGS, format } from '../shared/strings.js';
 import { L } from '../shared/leaflet.js';
 import { renderHistory } from './concern-history.js';
-import { dateTime } from '../shared/times.js';
+import { formatDateTime } from '../shared/times.js';
 
 const config = JSON.parse(document.getElementById('review-concern-config')?.textContent || 'null');
 const T = STRINGS.concern;
@@ -87,7 +87,7 @@ function render(detail) {
   $('concern-participants').textContent = String(detail.participants);
   renderStatus(detail);
   $('public-message-at').textContent = detail.public_message_at
-    ? format(T.publicMessageAt, { time: dateTime.format(new Date(detail.public_message_at)) }) : '';
+    ? format(T.publicMessageAt, { time: formatDateTime(new Date(detail.public_message_at)) }) : '';
   renderHistory($('concern-history'), detail.history, config.participant_actions);
 }
 

@@ -5,15 +5,19 @@
 import { ApiError, NetworkError, getJSON, isAbort, postJSON } from '../shared/api.js';
 import { STRINGS, format } from '../shared/strings.js';
 import { el } from '../shared/popup.js';
-import { dateTime } from '../shared/times.js';
+import { duisburgFormat, formatDateTime } from '../shared/times.js';
 
 // Up to this many ids the findings are asked for by id (exact); bigger clusters by their
 // key with the filter's query string, which keeps the URL short.
 const MAX_IDS_IN_URL = 100;
 
-const dateFormat = new Intl.DateTimeFormat(STRINGS.locale, { dateStyle: 'medium', timeZone: STRINGS.timeZone });
+const DATE = { dateStyle: 'medium' };
 
-const formatDate = (value, formatter = dateFormat) => (value ? formatter.format(new Date(value)) : '');
+/** A day ("07.12.2026"), or with `withTime` the time and zone too; '' without a value. */
+const formatDate = (value, withTime = false) => {
+  if (!value) return '';
+  return withTime ? formatDateTime(new Date(value)) : duisburgFormat(DATE).format(new Date(value));
+};
 
 /** "Radweg kaputt in Hochfeld": the prefilled title of a concern. */
 export function suggestedTitle(props) {
@@ -24,7 +28,7 @@ export function suggestedTitle(props) {
 function findingItem(feature) {
   const p = feature.properties ?? {};
   const item = el('li', 'panel-finding');
-  const time = el('time', 'panel-finding__date', formatDate(p.created_at, dateTime));
+  const time = el('time', 'panel-finding__date', formatDate(p.created_at, true));
   if (p.created_at) time.dateTime = p.created_at;
   item.append(time);
   item.append(el('p', p.description ? 'panel-finding__text' : 'panel-finding__text panel-finding__text--empty',

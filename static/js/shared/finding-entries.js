@@ -6,6 +6,7 @@
 import { getJSON } from './api.js';
 import { buildPopup, featureId } from './popup.js';
 import { featureToLayer, findingIcon, lineStyle } from './finding-layers.js';
+import { nextTask } from './schedule.js';
 
 const sameGeometry = (a, b) => JSON.stringify(a?.geometry) === JSON.stringify(b?.geometry);
 /** A compact pin says nothing new about a full feature with the same category and status. */
@@ -81,14 +82,17 @@ function keepsEntry(entry, feature) {
   return isCompact(feature) && !isCompact(entry.feature) && sameSummary(entry.feature, feature);
 }
 
+/** Pins put on the map in one task; a bigger batch (a walk's first load) waits a task between slices. */
+const PIN_SLICE = 20;
+
 /**
  * Show exactly `features`; keeps unchanged layers, held ones and the one with an open popup.
- * Changed pins leave and join their group in one batch each (removeLayers/addLayers): the group
- * then regroups once, and in chunks (chunkedLoading, findings.js), instead of once per pin,
- * which on a walk with many findings blocked the page for seconds after load.
+ * Resolves true once every pin is on the map, false when a newer call took over first (its
+ * call places what this one had not placed yet).
  */
-export function renderEntries(layers, features) {
+export async function renderEntries(layers, features) {
   const { entries } = layers;
+  const unplaced = layers.unplaced ?? new Map(); // layer → id, of a render still placing pins
   const seen = new Set();
   const gone = [];
   const fresh = [];
@@ -97,25 +101,51 @@ export function renderEntries(layers, features) {
     if (!id || !feature.geometry) continue;
     seen.add(id);
     const entry = entries.get(id);
-    if (entry && keepsEntry(entry, feature)) continue;
+    if (entry && keepsEntry(entry, feature)) {
+      if (unplaced.has(entry.layer)) fresh.push({ layer: entry.layer, id });
+      continue;
+    }
     if (entry) gone.push(entry.layer);
-    fresh.push(newEntry(layers, id, feature));
+    fresh.push({ layer: newEntry(layers, id, feature), id });
   }
   for (const [id, entry] of entries) {
     if (seen.has(id) || entry.hold || entry.layer.isPopupOpen()) continue;
     gone.push(entry.layer);
     entries.delete(id);
   }
-  moveLayers(layers, gone, fresh);
+  return moveLayers(layers, gone.filter((layer) => !unplaced.has(layer)), fresh);
 }
 
-/** Take `gone` off and put `fresh` on the map: pins as one batch, lines one by one. */
-function moveLayers({ pins, lines, holderOf }, gone, fresh) {
-  const split = (list) => [list.filter((l) => holderOf(l) === pins), list.filter((l) => holderOf(l) !== pins)];
-  const [gonePins, goneLines] = split(gone);
-  const [freshPins, freshLines] = split(fresh);
-  goneLines.forEach((layer) => lines.removeLayer(layer));
+/** Whether `layer` is still what its entry shows (no newer version, not held off the map). */
+function placeable(layers, layer, id) {
+  const entry = layers.entries.get(id);
+  return entry?.layer === layer && entry.hold !== 'editing' && entry.hold !== 'deleting';
+}
+
+/**
+ * Take `gone` off and put `fresh` ({layer, id}) on the map: lines one by one, pins in batches
+ * of PIN_SLICE with a task between them. The cluster group regroups once per batch (not once
+ * per pin), and no batch is a long task: 120 pins at once kept a slow phone busy for a third
+ * of a second after a walk's findings arrived (the group's own chunkedLoading only looks at
+ * the clock every 200 pins).
+ */
+async function moveLayers(layers, gone, fresh) {
+  const { pins, lines, holderOf } = layers;
+  const isPin = (layer) => holderOf(layer) === pins;
+  gone.filter((layer) => !isPin(layer)).forEach((layer) => lines.removeLayer(layer));
+  const gonePins = gone.filter(isPin);
   if (gonePins.length) pins.removeLayers(gonePins);
-  freshLines.forEach((layer) => lines.addLayer(layer));
-  if (freshPins.length) pins.addLayers(freshPins);
+  fresh.filter(({ layer }) => !isPin(layer)).forEach(({ layer }) => lines.addLayer(layer));
+  const freshPins = fresh.filter(({ layer }) => isPin(layer));
+  const unplaced = new Map(freshPins.map(({ layer, id }) => [layer, id]));
+  layers.unplaced = unplaced;
+  for (let i = 0; i < freshPins.length; i += PIN_SLICE) {
+    if (i > 0) await nextTask();
+    if (layers.unplaced !== unplaced) return false;
+    const slice = freshPins.slice(i, i + PIN_SLICE);
+    slice.forEach(({ layer }) => unplaced.delete(layer));
+    pins.addLayers(slice.filter(({ layer, id }) => placeable(layers, layer, id)).map(({ layer }) => layer));
+  }
+  layers.unplaced = null;
+  return true;
 }

@@ -44,16 +44,21 @@ async function load(layers, signal) {
   return getJSON(layers.viewportUrl, { params: { bbox: bboxOf(map), zoom: Math.floor(map.getZoom()) }, signal });
 }
 
-/** Draw a loaded answer: a walk's findings, or a view's cells or findings. */
-function show(layers, data) {
+/**
+ * Draw a loaded answer: a walk's findings, or a view's cells or findings. The page's data
+ * attributes say what is shown once it all is; a newer answer arriving meanwhile says instead.
+ */
+async function show(layers, data) {
   const features = Array.isArray(data.features) ? data.features : [];
+  let complete;
   if (data.mode === 'cells') {
-    renderEntries(layers, []);
+    complete = await renderEntries(layers, []);
     layers.cells.render(features);
   } else {
     layers.cells.clear();
-    renderEntries(layers, features);
+    complete = await renderEntries(layers, features);
   }
+  if (!complete) return features;
   document.body.dataset.viewMode = data.mode ?? 'findings';
   document.body.dataset.findingsLoaded = String(data.total ?? features.length);
   return features;
@@ -68,7 +73,7 @@ export async function reload(layers) {
   try {
     const data = await load(layers, ctrl.signal);
     if (data) {
-      const features = show(layers, data);
+      const features = await show(layers, data);
       const full = Boolean(layers.walkId) && features.length >= FINDINGS_LIMIT;
       if (full && !layers.truncated) layers.announce(STRINGS.findingsTruncated);
       layers.truncated = full;

@@ -19,8 +19,6 @@ import './markercluster.js';
 
 /** Pins closer than this (px) form a group. */
 const CLUSTER_RADIUS = 48;
-/** The longest slice of work (ms) the pin group does at once when many pins arrive together. */
-const CHUNK_MS = 40;
 
 /** The layers: count cells, lines, and the pins in their cluster group (which cannot group lines). */
 function createGroups(map) {
@@ -34,10 +32,6 @@ function createGroups(map) {
     animate: false,
     spiderfyOnMaxZoom: true,
     iconCreateFunction: clusterIcon,
-    // addLayers (a reload's batch of pins) works in slices of CHUNK_MS with pauses between, so
-    // that no slice is a long task (Total Blocking Time, issue 14); a small batch is done at once.
-    chunkedLoading: true,
-    chunkInterval: CHUNK_MS,
   });
   const lines = L.featureGroup();
   group.addLayer(cells.layer);

@@ -4,7 +4,7 @@
 
 import { STRINGS, format, categoryLabel } from './strings.js';
 import { describeAnswers, labelOf } from './categories.js';
-import { dateTime } from './times.js';
+import { formatDateTime } from './times.js';
 
 
 /** Small helper: element with optional class and text. */
@@ -28,7 +28,7 @@ export function featureLabel(feature) {
 
 function formatDate(value) {
   const date = value ? new Date(value) : null;
-  return date && !Number.isNaN(date.getTime()) ? { text: dateTime.format(date), iso: date.toISOString() } : null;
+  return date && !Number.isNaN(date.getTime()) ? { text: formatDateTime(date), iso: date.toISOString() } : null;
 }
 
 function button(className, text, onClick) {
