@@ -15,6 +15,9 @@
 # Environment: DOMAIN, EMAIL, TLS_INTERNAL=1 stand for the options. Options left out are taken
 # from the last run (/etc/mapapp/install.conf), so `deploy/upgrade.sh` needs none.
 set -euo pipefail
+# What it makes without a mode of its own (the venv, node_modules) must be readable by user mapapp,
+# also when root's umask is a hardened server's 027 or 077.
+umask 022
 
 SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DOMAIN="${DOMAIN:-}"
@@ -40,7 +43,7 @@ DEB_PACKAGES=(postgresql redis-server caddy python3-venv npm rsync openssl ca-ce
 CHANGED=()
 
 usage() {
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
@@ -272,6 +275,20 @@ copy_tree() {
     fi
 }
 
+# The browser packages of package-lock.json into APP_DIR/src/node_modules. `npm ci` empties
+# node_modules before it fills it, and the running web app serves /vendor/ from there: it runs in a
+# scratch directory, and two renames then put the new tree in place of the old one.
+install_node_modules() {
+    local src="$APP_DIR/src" build="$APP_DIR/npm-build" old="$APP_DIR/node_modules.old"
+    rm -rf "$build" "$old"
+    mkdir -p "$build"
+    cp "$src/package.json" "$src/package-lock.json" "$build/"
+    (cd "$build" && npm ci --omit=dev --no-audit --no-fund)
+    if [ -e "$src/node_modules" ]; then mv "$src/node_modules" "$old"; fi
+    mv "$build/node_modules" "$src/node_modules"
+    rm -rf "$build" "$old"
+}
+
 # The venv (an editable install of APP_DIR/src, as in the Dockerfile: templates, static files,
 # migrations and catalogues are found beside pyproject.toml), browser packages, catalogues.
 build_app() {
@@ -285,7 +302,7 @@ build_app() {
         say "installing the app into $APP_DIR/venv"
         "$APP_DIR/venv/bin/pip" install -q --upgrade pip
         "$APP_DIR/venv/bin/pip" install -q -e "$src"
-        (cd "$src" && npm ci --omit=dev --no-audit --no-fund)
+        install_node_modules
         echo "$want" >"$stamp"
         CHANGED+=("$APP_DIR/venv/")
     fi
@@ -295,7 +312,7 @@ build_app() {
 }
 
 setup_database() {
-    systemctl enable --now postgresql >/dev/null
+    systemctl -q enable --now postgresql
     local psql=(runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt)
     if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'mapapp'")" != 1 ]; then
         say "creating database role mapapp"
@@ -315,19 +332,21 @@ migrate() {
 }
 
 start_services() {
-    systemctl enable --now redis-server >/dev/null
+    systemctl -q enable --now redis-server
     if changed "$UNIT_DIR/*"; then
         systemctl daemon-reload
     fi
-    systemctl enable --now mapapp-web.service mapapp-worker.service mapapp-city.timer mapapp-backup.timer
+    # Enabled first, started last: a first run starts them once, not once and then again.
+    systemctl -q enable mapapp-web.service mapapp-worker.service mapapp-city.timer mapapp-backup.timer
     if changed "$ENV_FILE" || changed "$UNIT_DIR/*"; then
         systemctl restart mapapp-web.service mapapp-worker.service
     elif changed "$APP_DIR/*"; then
         # New code, same settings: gunicorn replaces its workers one by one (no request lost).
-        systemctl reload mapapp-web.service
+        systemctl reload-or-restart mapapp-web.service
         systemctl restart mapapp-worker.service
     fi
-    systemctl enable --now caddy >/dev/null
+    systemctl start mapapp-web.service mapapp-worker.service mapapp-city.timer mapapp-backup.timer
+    systemctl -q enable --now caddy
     if changed "$CADDYFILE"; then
         systemctl reload-or-restart caddy
     fi
