@@ -37,6 +37,22 @@ def states(session, items):
 
 
 @pytest.mark.parametrize("lang, viewport", PHONES)
+def test_the_queue_and_its_first_item_are_on_a_phones_first_screen(browser, live_server, request, session,
+                                                                     queue_items, lang, viewport):
+    """An organiser's ten sections are one row that scrolls sideways, started at the page shown,
+    not a column of links filling the screen above the queue."""
+    with moderation_queue(browser, request, live_server, lang, viewport) as page:
+        expect(page.locator(".moderation-item")).to_have_count(3)
+        nav = page.locator(".page-header__nav a")
+        assert nav.count() == 10
+        assert len({round(box["y"]) for box in (nav.nth(i).bounding_box() for i in range(10))}) == 1, "one row"
+        inside_viewport(page, page.locator('.page-header__nav a[aria-current="page"]'))
+        inside_viewport(page, page.locator("h1"))
+        inside_viewport(page, page.locator(".moderation-item").first.locator('[data-action="approve"]'))
+        assert page.locator(".page-header").bounding_box()["height"] <= viewport["height"] / 3
+
+
+@pytest.mark.parametrize("lang, viewport", PHONES)
 def test_keyboard_approve_hide_and_edit_on_a_phone(browser, live_server, request, session, csrf_enabled,
                                                    queue_items, lang, viewport):
     with moderation_queue(browser, request, live_server, lang, viewport) as page:
