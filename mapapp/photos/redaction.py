@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from mapapp.errors import Conflict, NotFound
 from mapapp.photos import processing
-from mapapp.photos.service import lock_stored, remove_unreferenced
+from mapapp.photos.service import lock_stored, remember_rename, remove_unreferenced
 from mapapp.photos.storage import ORIGINAL, Storage, photo_key
 
 ACTIONS = ("blur", "unblur")  # the moderation_events actions written here
@@ -120,6 +120,8 @@ def _store(session: Session, storage: Storage, row, regions: list, rendered, eve
             RETURNING id, finding_id, stored_sha256, width, height, blur_regions,
                       original_sha256 IS NOT NULL AS original_kept"""),
             {"id": row.id, "stored": sha256, "regions": json.dumps(regions)}).first()
+        if row.stored_sha256 != sha256:
+            remember_rename(session, row.id, row.stored_sha256, sha256)
         session.execute(text("""
             INSERT INTO moderation_events (finding_id, photo_id, user_id, actor, action, detail)
             VALUES (:finding_id, :photo_id, :user_id, :actor, :action, CAST(:detail AS jsonb))"""),

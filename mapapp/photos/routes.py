@@ -6,7 +6,7 @@ their own, larger one (``upload_body_limit``) before anything reads the body.
 import re
 from urllib.parse import unquote
 
-from flask import abort, current_app, jsonify, request, send_file
+from flask import abort, current_app, jsonify, redirect, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
@@ -146,7 +146,9 @@ def photo_file(stored_sha256, kind):
     if key is None:
         abort(404)
     access = photo_file_access(db.session, stored_sha256, current_participant_id(), current_user)
-    if access is None or not store.exists(key):
+    if access is None:
+        return renamed_photo_file(stored_sha256, kind)
+    if not store.exists(key):
         abort(404)
     try:
         response = send_file(file_source(store, key), mimetype="image/jpeg", max_age=ONE_YEAR, etag=f"{stored_sha256}-{kind}",
@@ -155,6 +157,17 @@ def photo_file(stored_sha256, kind):
         abort(404)
     cache_for(response, access)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def renamed_photo_file(old_sha256: str, kind: str):
+    """A URL from before a reviewer's blur (the city's ``media_url``, say) leads to the photo's
+    current copy, if the asker may see that; else 404 as for any unknown file."""
+    current = service.renamed_to(db.session, old_sha256)
+    if current is None or photo_file_access(db.session, current, current_participant_id(), current_user) is None:
+        abort(404)
+    response = redirect(url_for("photos.photo_file", stored_sha256=current, kind=kind))
+    response.cache_control.no_cache = True  # the photo may be blurred again, or hidden
     return response
 
 

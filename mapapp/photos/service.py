@@ -149,6 +149,23 @@ def delete_photo(session: Session, storage: Storage, finding_id: uuid.UUID, phot
         remove_unreferenced(session, storage, row.original_sha256)
 
 
+def remember_rename(session: Session, photo_id, old_sha256: str, new_sha256: str) -> None:
+    """Record that the photo's copies moved from ``old_sha256`` to ``new_sha256`` (in the caller's
+    transaction); a hash that is the photo's own again (a region unblurred) is no rename."""
+    session.execute(text("""
+        INSERT INTO photo_renames (old_sha256, photo_id) VALUES (:old, :photo)
+        ON CONFLICT (old_sha256) DO UPDATE SET photo_id = EXCLUDED.photo_id, renamed_at = now()"""),
+        {"old": old_sha256, "photo": photo_id})
+    session.execute(text("DELETE FROM photo_renames WHERE old_sha256 = :new"), {"new": new_sha256})
+
+
+def renamed_to(session: Session, old_sha256: str) -> str | None:
+    """The current stored hash of the photo whose copies ``old_sha256`` named, or None."""
+    return session.execute(text("""
+        SELECT p.stored_sha256 FROM photo_renames r JOIN photos p ON p.id = r.photo_id
+        WHERE r.old_sha256 = :old"""), {"old": old_sha256}).scalar()
+
+
 def remove_unreferenced(session: Session, storage: Storage, stored_sha256: str) -> bool:
     """Delete the files of ``stored_sha256`` (copies or an original) unless a photo still uses
     them; True if deleted."""

@@ -1,5 +1,6 @@
 """Reviewers' corrections of the blurring: blur a drawn box, unblur a region, with the trail."""
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from mapapp.photos.storage import photo_key
@@ -54,11 +55,32 @@ def test_blurring_a_drawn_box_renders_new_copies_and_writes_the_trail(orga, phot
     after = web_copy(photo_storage, state)
     assert sharpness(after, CORNER_BOX) * 10 <= sharpness(before, CORNER_BOX)
     assert sharpness(after, FACE) * 10 <= unblurred_sharpness(512)  # the face stays blurred
-    assert orga.get(photo["url"]).status_code == 404  # the old copies are gone
+    assert not photo_storage.exists(photo_key(photo["url"].split("/")[2], "web"))  # the old copies are gone
     [event] = events(session)
     assert (event.photo_id, event.action, event.actor) == (photo["id"], "blur", "Orga Nisatorin")
     assert event.detail["region"] == state["regions"][1]
     assert orga.get(blur_url(photo)).get_json()["regions"] == state["regions"]
+
+
+def test_urls_from_before_a_blur_lead_to_the_current_copy(app, monkeypatch, orga, photo, session):
+    """A photo URL that left the app before (the city's media_url, a shared link) still works."""
+    monkeypatch.setitem(app.config, "MODERATION", "post")
+    first = orga.post(blur_url(photo), json=CORNER).get_json()
+    second = orga.post(blur_url(photo), json={**CORNER, "x": 0.5}).get_json()
+    public = app.test_client()
+    g.pop("_login_user", None)  # Flask-Login keeps the user on g, which the test's app context outlives
+    for url in (photo["url"], first["url"], photo["thumb_url"]):
+        response = public.get(url)
+        assert response.status_code == 302, url
+        want = second["thumb_url"] if "thumb" in url else second["url"]
+        assert response.headers["Location"].endswith(want)
+        assert "no-cache" in response.headers["Cache-Control"]
+    assert public.get(second["url"]).status_code == 200
+    session.execute(text("UPDATE photos SET moderation = 'hidden' WHERE id = :id"), {"id": photo["id"]})
+    session.commit()
+    from mapapp.moderation.access import PHOTO_ACCESS_SQL
+    assert public.get(photo["url"]).status_code == 404  # hidden: the old URL says no more than the new
+    assert public.get(f"/photos/{'0' * 64}/web.jpg").status_code == 404
 
 
 def test_unblurring_without_a_kept_original_is_refused_and_changes_nothing(orga, photo, session):

@@ -166,6 +166,21 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class PhotoRename(db.Model):
+    """A stored hash a photo had before a reviewer blurred or unblurred part of it.
+
+    A photo's file URLs name their content, and the old files are deleted (they may show what
+    was blurred since). URLs that left the app earlier, the ``media_url`` sent to the city among
+    them, lead through this table to the photo's current copy, as far as the asker may see it.
+    """
+
+    __tablename__ = "photo_renames"
+
+    old_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"), index=True)
+    renamed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class ModerationEvent(db.Model):
     """One entry of the moderation trail: a text or photo approved, hidden, edited, blurred."""
 
