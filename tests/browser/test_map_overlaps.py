@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from mapapp.findings import store as findings
-from tests.browser.conftest import boxes, intersect
+from tests.browser.conftest import boxes, checked_page, intersect
+from tests.browser.test_offline import join_walk, pin
 from tests.factories import BISMARCKPLATZ, make_finding, make_walk
 
 pytestmark = pytest.mark.browser
@@ -105,3 +106,28 @@ def test_pins_on_the_meeting_point_lie_above_its_flag_whose_head_still_shows(pho
 
     pin.click()  # the pin, not the flag, answers the tap
     expect(phone.locator(".finding-popup" if pins == 1 else ".finding-marker[data-finding-id]")).not_to_have_count(0)
+
+
+HIT = """(selector) => [...document.querySelectorAll(selector)].filter((e) => e.offsetWidth > 0).map((element) => {
+  const r = element.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return { inside: r.top >= 0 && r.bottom <= innerHeight, free: element.contains(hit), line: !!hit?.closest('#sync-status') };
+})"""
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_a_sent_findings_popup_has_its_buttons_clear_of_the_sync_line(browser, live_server, request, session, lang):
+    """After "Senden" the new pin's popup opens (photo, places, time, Bearbeiten/Löschen); on a
+    360×640 phone it is taller than the room above the sync line, which then steps aside until
+    the popup closes, instead of covering its buttons."""
+    with checked_page(browser, request, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True,
+                      base_url=live_server, permissions=["geolocation"]) as page:
+        join_walk(page, session, lang)
+        pin(page, "empty_shop", (200, 30, 30), 30)
+        popup = page.locator(".finding-popup")
+        expect(popup.locator("button:visible")).to_have_count(2)
+        page.wait_for_timeout(600)  # the pan to the popup
+        assert page.evaluate(HIT, ".finding-popup button") == [{"inside": True, "free": True, "line": False}] * 2
+        expect(page.locator("#sync-status")).to_be_hidden()
+        page.locator(".leaflet-popup-close-button").click()
+        expect(page.locator("#sync-status")).to_be_visible()

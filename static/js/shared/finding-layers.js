@@ -6,13 +6,13 @@ import { STRINGS, format } from './strings.js';
 import { countIcon } from './cells.js';
 import { buildPopup, featureId, featureLabel } from './popup.js';
 import { keepPopupThroughRegrouping } from './pin-popups.js';
+import { makeRoom, releaseRoom } from './popup-room.js';
 import { L } from './leaflet.js';
 
 const LINE_COLOURS = { other: '#b3400a', mine: '#6a1b9a' };
-// Pan padding keeps popups clear of the zoom and layer controls (top corners, see
-// popupPadding) and the pin button (bottom).
+// Pan padding keeps popups clear of the zoom and layer controls (top corners) and the buttons
+// and the sync line at the bottom; popup-room.js measures them when a popup opens.
 const POPUP_OPTIONS = { maxWidth: 300, minWidth: 220, autoPanPaddingTopLeft: [16, 110], autoPanPaddingBottomRight: [16, 100] };
-const CONTROL_GAP = 8;
 
 let FindingIcon = null;
 
@@ -71,17 +71,6 @@ export function lineStyle(feature) {
   };
 }
 
-/**
- * Pan padding for a popup: below the lowest top control (zoom, layers; their height depends
- * on the page's header and language), so that no control ever draws over an open popup.
- */
-function popupPadding(map) {
-  const top = map.getContainer().getBoundingClientRect().top;
-  const controls = map.getContainer().querySelectorAll('.leaflet-top .leaflet-control');
-  const bottom = Math.max(0, ...[...controls].map((c) => c.getBoundingClientRect().bottom - top));
-  return { autoPanPaddingTopLeft: [16, Math.max(POPUP_OPTIONS.autoPanPaddingTopLeft[1], bottom + CONTROL_GAP)] };
-}
-
 /** Group icon of overlapping pins: a count bubble saying how many findings it holds. */
 export function clusterIcon(cluster) {
   const n = cluster.getChildCount();
@@ -112,11 +101,8 @@ export function featureToLayer(feature, actions) {
   layer.bindPopup(() => buildPopup(feature, actions), POPUP_OPTIONS);
   if (layer instanceof L.Marker) keepPopupThroughRegrouping(layer);
   layer.on('popupopen', ({ popup }) => {
-    if (!layer._map) return;
-    const padding = popupPadding(layer._map);
-    if (padding.autoPanPaddingTopLeft[1] === popup.options.autoPanPaddingTopLeft?.[1]) return;
-    Object.assign(popup.options, padding);
-    popup.update(); // pans again, with the new padding
+    if (layer._map) makeRoom(layer._map, popup);
   });
+  layer.on('popupclose', releaseRoom);
   return layer;
 }

@@ -1,5 +1,6 @@
 // What covers a map: its controls (zoom, layers, attribution; mirrored on right-to-left pages)
-// and the page's buttons floating over it (marked `data-map-overlay`, e.g. "Fund melden").
+// and the page's buttons and lines floating over it (marked `data-map-overlay`: "Fund melden",
+// the sync line).
 // Count bubbles are placed clear of them (cells.js), so that no number hides under a button.
 
 const OVERLAYS = '.leaflet-control, [data-map-overlay]';
@@ -8,12 +9,14 @@ const OVERLAYS = '.leaflet-control, [data-map-overlay]';
  * The boxes of what is drawn over the map, in the map container's pixels, clipped to it;
  * hidden elements are left out.
  * @param {HTMLElement} container the map's element
+ * @param {{except?: string|null}} options  a selector of overlays to leave out
  * @returns {{left: number, top: number, right: number, bottom: number}[]}
  */
-export function overlayBoxes(container) {
+export function overlayBoxes(container, { except = null } = {}) {
   const frame = container.getBoundingClientRect();
   const boxes = [];
   for (const element of document.querySelectorAll(OVERLAYS)) {
+    if (except && element.matches(except)) continue;
     const r = element.getBoundingClientRect();
     const box = {
       left: Math.max(r.left, frame.left) - frame.left,
