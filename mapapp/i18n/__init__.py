@@ -147,6 +147,7 @@ def page_js_strings() -> dict:
         "lang": lang.split("_", 1)[0],
         "locale": INTL_LOCALES.get(lang, language_tag(lang)),
         "timeZone": LOCAL_TZ,
+        "zones": {str(offset): name for offset, name in zone_names(lang).items()},
         "dir": text_direction(lang),
         **_translate_tree(JS_STRINGS),
     }
@@ -195,11 +196,15 @@ def localize_category(category: dict) -> dict:
 # ---- times ------------------------------------------------------------------------
 
 
-def zone_abbreviation(local: datetime, lang: str | None = None) -> str:
-    """The zone of a Duisburg time by name: "MEZ"/"MESZ" in German, "CET"/"CEST" elsewhere."""
+def zone_names(lang: str | None = None) -> dict[int, str]:
+    """Duisburg's zone by UTC offset in seconds: "MEZ"/"MESZ" in German, "CET"/"CEST" elsewhere."""
     babel_lang = BABEL_LOCALES.get(lang or current_language(), lang or current_language())
-    names = ZONE_ABBREVIATIONS.get(babel_lang, ZONE_ABBREVIATIONS[""])
-    return names.get(int(local.utcoffset().total_seconds()), local.tzname())
+    return ZONE_ABBREVIATIONS.get(babel_lang, ZONE_ABBREVIATIONS[""])
+
+
+def zone_abbreviation(local: datetime, lang: str | None = None) -> str:
+    """The zone of a Duisburg time by name (``zone_names``)."""
+    return zone_names(lang).get(int(local.utcoffset().total_seconds()), local.tzname())
 
 
 def local_time(moment: datetime | str | None, lang: str | None = None) -> str:

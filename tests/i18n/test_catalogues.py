@@ -12,7 +12,7 @@ from mapapp.i18n.labels import LABELS
 from mapapp.i18n.js_strings import JS_STRINGS
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
-SETTINGS = {"lang", "locale", "timeZone", "dir"}
+SETTINGS = {"lang", "locale", "timeZone", "zones", "dir"}
 STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
 # STRINGS.a.b.c as the scripts write it (an index like STRINGS.errors[code] ends the path).
 TEXT_PATH = re.compile(r"\bSTRINGS((?:\.[A-Za-z_]\w*)+)")

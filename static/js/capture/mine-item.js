@@ -4,13 +4,11 @@
 import { STRINGS, format } from '../shared/strings.js';
 import { el, featureId, featureLabel, ownActions } from '../shared/popup.js';
 import { L } from '../shared/leaflet.js';
-import { duisburgFormat } from '../shared/times.js';
+import { formatWithZone } from '../shared/times.js';
 
 const SHOW_ZOOM = 17;
 
-const WHEN = {
-  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
-};
+const WHEN = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
 
 /** What became of a finding, in words: waiting, sent but not grouped yet, or its concern's status. */
 function statusOf(feature, waiting) {
@@ -52,7 +50,7 @@ function placeOf(feature) {
   if (p.ortsteil) parts.push(el('bdi', null, p.ortsteil));
   const created = p.created_at ? new Date(p.created_at) : null;
   if (created && !Number.isNaN(created.getTime())) {
-    const time = el('time', null, duisburgFormat(WHEN).format(created));
+    const time = el('time', null, formatWithZone(WHEN, created));
     time.dateTime = created.toISOString();
     parts.push(time);
   }

@@ -7,13 +7,13 @@ import { STRINGS, format } from '../shared/strings.js';
 import {
   discardPhoto, outbox, refusedPhotos, resendPhoto, status,
 } from './outbox.js';
-import { duisburgFormat } from '../shared/times.js';
+import { formatWithZone } from '../shared/times.js';
 
 /** Duisburg time with the zone named (MEZ/MESZ in German), the day too when it was not today. */
 function clock(date) {
   const today = new Date().toDateString() === date.toDateString();
   const options = today ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' };
-  return duisburgFormat({ ...options, timeZoneName: 'short' }).format(date);
+  return formatWithZone(options, date);
 }
 
 /** The line's text for a queue state; '' while nothing was ever queued. */
