@@ -108,18 +108,20 @@ def test_pins_on_the_meeting_point_lie_above_its_flag_whose_head_still_shows(pho
     expect(phone.locator(".finding-popup" if pins == 1 else ".finding-marker[data-finding-id]")).not_to_have_count(0)
 
 
-HIT = """(selector) => [...document.querySelectorAll(selector)].filter((e) => e.offsetWidth > 0).map((element) => {
+
+FREE = """(selector) => [...document.querySelectorAll(selector)].filter((e) => e.offsetWidth > 0).map((element) => {
   const r = element.getBoundingClientRect();
-  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-  return { inside: r.top >= 0 && r.bottom <= innerHeight, free: element.contains(hit), line: !!hit?.closest('#sync-status') };
+  return r.top >= 0 && r.bottom <= innerHeight
+    && element.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
 })"""
 
 
 @pytest.mark.parametrize("lang", ["de", "ar"])
 def test_a_sent_findings_popup_has_its_buttons_clear_of_the_sync_line(browser, live_server, request, session, lang):
-    """After "Senden" the new pin's popup opens (photo, places, time, Bearbeiten/Löschen); on a
-    360×640 phone it is taller than the room above the sync line, which then steps aside until
-    the popup closes, instead of covering its buttons."""
+    """After "Senden" the new pin's popup opens (photo, places, time, Bearbeiten/Löschen). On a
+    360×640 phone nothing covers its buttons: not the buttons over the map (they would catch the
+    tap) and not the sync line, which catches no taps but hid them in Arabic; a popup taller than
+    the room above the line makes it step aside until the popup closes."""
     with checked_page(browser, request, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True,
                       base_url=live_server, permissions=["geolocation"]) as page:
         join_walk(page, session, lang)
@@ -127,7 +129,10 @@ def test_a_sent_findings_popup_has_its_buttons_clear_of_the_sync_line(browser, l
         popup = page.locator(".finding-popup")
         expect(popup.locator("button:visible")).to_have_count(2)
         page.wait_for_timeout(600)  # the pan to the popup
-        assert page.evaluate(HIT, ".finding-popup button") == [{"inside": True, "free": True, "line": False}] * 2
-        expect(page.locator("#sync-status")).to_be_hidden()
+        assert page.evaluate(FREE, ".finding-popup button") == [True, True]
+        line = page.locator("#sync-status")
+        if line.is_visible():
+            [line_box] = boxes(page, "#sync-status")
+            assert not any(intersect(button, line_box) for button in boxes(page, ".finding-popup button"))
         page.locator(".leaflet-popup-close-button").click()
-        expect(page.locator("#sync-status")).to_be_visible()
+        expect(line).to_be_visible()
