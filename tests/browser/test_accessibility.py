@@ -43,3 +43,17 @@ def test_handout(phone, join_code, lang):
     phone.goto(f"/w/{join_code}/handout?lang={lang}")
     found, results = serious_violations(phone)
     assert found == [], results.generate_report()
+
+
+@pytest.mark.parametrize("path", ["/", "walk map"])
+def test_every_map_control_is_a_target_of_at_least_24_px(phone, join_code, path):
+    """WCAG 2.2's minimum target size (2.5.8) for everything tappable over the map: zoom, layers and
+    the attribution's links (a 14 px "Leaflet" link failed Lighthouse on the front page)."""
+    phone.goto("/" if path == "/" else f"/w/{join_code}/map")
+    expect(phone.locator("body")).to_have_attribute("data-ready", "1", timeout=15000)
+    targets = phone.locator(".leaflet-control-container :is(a, button):visible")
+    assert targets.count() >= 3
+    small = [(targets.nth(i).inner_text() or targets.nth(i).get_attribute("title"), box)
+             for i in range(targets.count())
+             if (box := targets.nth(i).bounding_box())["width"] < 24 or box["height"] < 24]
+    assert small == []
