@@ -70,15 +70,17 @@ def validate_answers(category_questions: list[dict], answers: dict | None) -> di
     for code in answers.keys() - asked.keys():
         errors[f"attributes.{code}"] = _("Diese Frage gibt es bei dieser Kategorie nicht.")
     for code, question in asked.items():
-        value = answers.get(code)
+        try:
+            value = None if _is_blank(answers.get(code)) else _check_one(question, answers[code])
+        except ValueError as exc:
+            errors[f"attributes.{code}"] = str(exc)
+            continue
+        # A text of spaces is no answer: not stored, so that no empty text waits for moderation.
         if _is_blank(value):
             if question["required"]:
                 errors[f"attributes.{code}"] = _("Diese Angabe fehlt.")
             continue
-        try:
-            cleaned[code] = _check_one(question, value)
-        except ValueError as exc:
-            errors[f"attributes.{code}"] = str(exc)
+        cleaned[code] = value
     if errors:
         raise ValidationFailed(_("Einige Antworten passen nicht."), errors)
     return cleaned

@@ -37,6 +37,24 @@ def test_required_question_must_be_answered(client, session):
         session.commit()
 
 
+def test_a_text_answer_of_spaces_is_no_answer(client, session):
+    """Refused where the question is required, else not stored (nothing waits for moderation)."""
+    session.execute(text("""INSERT INTO category_attributes (category_slug, code, datatype, required, label_de, label_en)
+                            VALUES ('litter', 'where', 'string', true, 'Wo genau?', 'Where exactly?'),
+                                   ('litter', 'note', 'text', false, 'Notiz', 'Note')"""))
+    session.commit()
+    try:
+        refused = client.post("/api/findings", json=finding_payload(category="litter", attributes={"where": "   "}))
+        assert refused.status_code == 422 and refused.get_json()["fields"] == {"attributes.where": "Diese Angabe fehlt."}
+        stored = client.post("/api/findings", json=finding_payload(
+            category="litter", attributes={"where": " am Kiosk ", "note": " \n "}))
+        assert stored.status_code == 201
+        assert stored.get_json()["properties"]["attributes"] == {"where": "am Kiosk"}
+    finally:
+        session.execute(text("DELETE FROM category_attributes WHERE code IN ('where', 'note')"))
+        session.commit()
+
+
 def test_a_walk_takes_only_its_categories(client, session):
     walk = make_walk(session)
     offer(session, walk, "empty_shop", "noise")
