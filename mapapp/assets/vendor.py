@@ -93,6 +93,7 @@ def _terse(command: list[str], source: Path) -> str | None:
         return None
     return done.stdout
 
+
 @bp.get("/leaflet/<path:filename>")
 def leaflet(filename):
     if filename in MINIFIED_ON_SERVING:

@@ -11,13 +11,10 @@ import { duisburgFormat, formatDateTime } from '../shared/times.js';
 // key with the filter's query string, which keeps the URL short.
 const MAX_IDS_IN_URL = 100;
 
-const DATE = { dateStyle: 'medium' };
+const DAY = { dateStyle: 'medium' };
 
-/** A day ("07.12.2026"), or with `withTime` the time and zone too; '' without a value. */
-const formatDate = (value, withTime = false) => {
-  if (!value) return '';
-  return withTime ? formatDateTime(new Date(value)) : duisburgFormat(DATE).format(new Date(value));
-};
+/** The Duisburg day of a stored time ("07.12.2026"); '' without one. */
+const formatDate = (value) => (value ? duisburgFormat(DAY).format(new Date(value)) : '');
 
 /** "Radweg kaputt in Hochfeld": the prefilled title of a concern. */
 export function suggestedTitle(props) {
@@ -28,7 +25,7 @@ export function suggestedTitle(props) {
 function findingItem(feature) {
   const p = feature.properties ?? {};
   const item = el('li', 'panel-finding');
-  const time = el('time', 'panel-finding__date', formatDate(p.created_at, true));
+  const time = el('time', 'panel-finding__date', p.created_at ? formatDateTime(new Date(p.created_at)) : '');
   if (p.created_at) time.dateTime = p.created_at;
   item.append(time);
   item.append(el('p', p.description ? 'panel-finding__text' : 'panel-finding__text panel-finding__text--empty',

@@ -92,7 +92,7 @@ const PIN_SLICE = 20;
  */
 export async function renderEntries(layers, features) {
   const { entries } = layers;
-  const unplaced = layers.unplaced ?? new Map(); // layer → id, of a render still placing pins
+  const unplaced = layers.unplaced ?? new Set(); // the layers a render still placing pins has not placed
   const seen = new Set();
   const gone = [];
   const fresh = [];
@@ -137,7 +137,7 @@ async function moveLayers(layers, gone, fresh) {
   if (gonePins.length) pins.removeLayers(gonePins);
   fresh.filter(({ layer }) => !isPin(layer)).forEach(({ layer }) => lines.addLayer(layer));
   const freshPins = fresh.filter(({ layer }) => isPin(layer));
-  const unplaced = new Map(freshPins.map(({ layer, id }) => [layer, id]));
+  const unplaced = new Set(freshPins.map(({ layer }) => layer));
   layers.unplaced = unplaced;
   for (let i = 0; i < freshPins.length; i += PIN_SLICE) {
     if (i > 0) await nextTask();

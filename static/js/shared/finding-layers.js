@@ -6,13 +6,13 @@ import { STRINGS, format } from './strings.js';
 import { countIcon } from './cells.js';
 import { buildPopup, featureId, featureLabel } from './popup.js';
 import { keepPopupThroughRegrouping } from './pin-popups.js';
-import { makeRoom, releaseRoom } from './popup-room.js';
+import { ROOM_OPTIONS, makeRoom, releaseRoom } from './popup-room.js';
 import { L } from './leaflet.js';
 
 const LINE_COLOURS = { other: '#b3400a', mine: '#6a1b9a' };
 // Pan padding keeps popups clear of the zoom and layer controls (top corners) and the buttons
 // and the sync line at the bottom; popup-room.js measures them when a popup opens.
-const POPUP_OPTIONS = { maxWidth: 300, minWidth: 220, autoPanPaddingTopLeft: [16, 110], autoPanPaddingBottomRight: [16, 100] };
+const POPUP_OPTIONS = { maxWidth: 300, minWidth: 220, ...ROOM_OPTIONS };
 
 let FindingIcon = null;
 

@@ -7,7 +7,11 @@ import { overlayBoxes } from './map-overlays.js';
 
 const MIN_TOP = 110; // the zoom control's usual bottom, before anything is measured
 const MIN_BOTTOM = 100; // the "Fund melden" button's usual top, from the bottom
+const SIDE = 16;
 const GAP = 8;
+
+/** Popup options: the pan padding before makeRoom has measured anything. */
+export const ROOM_OPTIONS = { autoPanPaddingTopLeft: [SIDE, MIN_TOP], autoPanPaddingBottomRight: [SIDE, MIN_BOTTOM] };
 const STATUS_LINE = '#sync-status';
 const STEPPED_ASIDE = 'data-popup-over-status';
 
@@ -25,12 +29,13 @@ function bottomRoom(boxes, height) {
 export function makeRoom(map, popup) {
   const container = map.getContainer();
   const height = container.clientHeight;
-  const top = topRoom(overlayBoxes(container), height);
-  const tall = (popup.getElement()?.offsetHeight ?? 0) > height - top - bottomRoom(overlayBoxes(container), height);
+  const boxes = overlayBoxes(container);
+  const top = topRoom(boxes, height);
+  const tall = (popup.getElement()?.offsetHeight ?? 0) > height - top - bottomRoom(boxes, height);
   document.body.toggleAttribute(STEPPED_ASIDE, tall);
-  const bottom = bottomRoom(overlayBoxes(container, { except: tall ? STATUS_LINE : null }), height);
+  const bottom = bottomRoom(tall ? overlayBoxes(container, { except: STATUS_LINE }) : boxes, height);
   if (popup.options.autoPanPaddingTopLeft?.[1] === top && popup.options.autoPanPaddingBottomRight?.[1] === bottom) return;
-  Object.assign(popup.options, { autoPanPaddingTopLeft: [16, top], autoPanPaddingBottomRight: [16, bottom] });
+  Object.assign(popup.options, { autoPanPaddingTopLeft: [SIDE, top], autoPanPaddingBottomRight: [SIDE, bottom] });
   popup.update(); // pans again, with the new padding
 }
 

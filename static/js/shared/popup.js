@@ -6,7 +6,6 @@ import { STRINGS, format, categoryLabel } from './strings.js';
 import { describeAnswers, labelOf } from './categories.js';
 import { formatDateTime } from './times.js';
 
-
 /** Small helper: element with optional class and text. */
 export function el(tag, className, text) {
   const node = document.createElement(tag);
